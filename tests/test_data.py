@@ -1,0 +1,159 @@
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import utils.data as data
+from utils import imdb_raw_reviews, imdb_word_index, load_alice, load_en_ru_pairs, load_imdb
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
+
+
+@pytest.fixture(scope="module")
+def imdb():
+    return load_imdb()
+
+
+def test_every_bundled_file_matches_its_checksum_and_readme():
+    checksums = data.expected_checksums()
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    on_disk = {p.name for p in (ROOT / "data").iterdir()} - {"README.md", "SHA256SUMS"}
+    assert set(checksums) == on_disk
+    for name, digest in checksums.items():
+        assert data.sha256(data.bundled_file(name)) == digest
+        assert name in readme and digest in readme, f"data/README.md must list {name} with its sha256"
+    total = sum(p.stat().st_size for p in (ROOT / "data").iterdir())
+    assert total < 25 * 2**20
+
+
+def test_imdb_has_keras_format(imdb):
+    (x_train, y_train), (x_test, y_test) = imdb
+    assert len(x_train) == len(y_train) == 25_000 and len(x_test) == len(y_test) == 25_000
+    assert x_train.dtype == object and isinstance(x_train[0], list)
+    assert set(np.unique(y_train)) == {0, 1} and abs(y_test.mean() - 0.5) < 0.01
+    assert x_train[0][0] == 1 or len(x_train[0]) == data.IMDB_QUICK_KEEP_LAST  # start token unless truncated
+    assert max(max(x) for x in x_train[:500]) < 20_000
+    assert 0 not in x_train[0]
+
+
+def test_imdb_num_words_and_maxlen():
+    (x_train, _), (x_test, y_test) = load_imdb(num_words=1000, maxlen=100)
+    assert all(len(x) < 100 for x in x_train) and len(x_test) == len(y_test) < 25_000
+    assert max(max(x) for x in x_train) < 1000
+
+
+@pytest.mark.parametrize("kwargs", [{"num_words": 30_000}, {"maxlen": 1000}])
+def test_imdb_quick_limits_are_explained(kwargs):
+    with pytest.raises(ValueError, match="профиле quick"):
+        load_imdb(**kwargs)
+
+
+def test_word_index_decodes_the_raw_review(imdb):
+    (_, _), (x_test, y_test) = imdb
+    word_index = imdb_word_index()
+    index_to_word = {rank + 3: word for word, rank in word_index.items()}
+    reviews = imdb_raw_reviews()
+    assert len(reviews) == 300
+    for i in range(5):
+        text, label = reviews[i]
+        assert label == y_test[i]
+        words = re.findall(r"[a-z0-9']+", text.lower().replace("<br />", " "))
+        decoded = [index_to_word.get(t, "?") for t in x_test[i] if t > 2]
+        known = [w for w in words if word_index.get(w, 20_000) + 3 < 20_000]
+        assert decoded[-50:] == known[-50:]
+
+
+def test_alice_is_the_whole_book():
+    text = load_alice()
+    assert text.count("CHAPTER") == 24 and text.rstrip().endswith("THE END")
+    assert len(text) == 144_600
+
+
+def test_en_ru_pairs():
+    pairs = load_en_ru_pairs()
+    assert len(pairs) == 58_165 and all(len(p) == 2 for p in pairs)
+    short = load_en_ru_pairs(max_pairs=100, max_words=5)
+    assert len(short) == 100 and all(len(en.split()) <= 5 for en, _ in short)
+    assert re.search("[а-я]", short[0][1])
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A copy of data/ (Alice and the checksums only) that the loaders read instead."""
+    for name in ("alice_in_wonderland.txt", "SHA256SUMS"):
+        shutil.copy(ROOT / "data" / name, tmp_path / name)
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
+    return tmp_path
+
+
+def test_missing_file_says_how_to_restore(data_copy):
+    (data_copy / "alice_in_wonderland.txt").unlink()
+    with pytest.raises(data.DataFileError, match="Не найден файл данных") as error:
+        load_alice()
+    assert "git checkout -- data/alice_in_wonderland.txt" in str(error.value)
+    assert "build_data.py" in str(error.value)
+
+
+def test_corrupted_file_is_detected_and_left_untouched(data_copy):
+    path = data_copy / "alice_in_wonderland.txt"
+    path.write_text("Alice was here, and changed the book.", encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(data.DataFileError, match="повреждён или изменён") as error:
+        load_alice()
+    assert "git checkout" in str(error.value)
+    assert path.read_bytes() == before
+
+
+def test_missing_checksums_file(data_copy):
+    (data_copy / "SHA256SUMS").unlink()
+    with pytest.raises(data.DataFileError, match="контрольных сумм"):
+        load_alice()
+
+
+def test_full_profile_without_network_fails_early_in_russian(monkeypatch, tmp_path):
+    import keras
+
+    def no_network(*args, **kwargs):
+        raise Exception("URL fetch failure: [Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setenv("RNN_COURSE_PROFILE", "full")
+    monkeypatch.setattr(keras.utils, "get_file", no_network)
+    for loader in (load_imdb, imdb_word_index):
+        with pytest.raises(data.DataUnavailableError, match="интернет") as error:
+            loader()
+        assert "RNN_COURSE_PROFILE=quick" in str(error.value)
+
+
+def test_full_profile_uses_the_keras_cache(monkeypatch, tmp_path):
+    """With the file already cached, get_file is called with Keras's own name and checksum."""
+    import keras
+
+    calls = []
+
+    def fake_get_file(fname, origin, file_hash):
+        calls.append((fname, origin, file_hash))
+        return str(tmp_path / fname)
+
+    monkeypatch.setenv("RNN_COURSE_PROFILE", "full")
+    monkeypatch.setattr(keras.utils, "get_file", fake_get_file)
+    monkeypatch.setattr(keras.datasets.imdb, "get_word_index", lambda: {"the": 1})
+    assert imdb_word_index() == {"the": 1}
+    assert calls == [("imdb_word_index.json", data.KERAS_IMDB_URL + "imdb_word_index.json", data.KERAS_WORD_INDEX_MD5)]
+
+
+@pytest.mark.skipif(not SHARED_DATASETS.exists(), reason="../shared/datasets is not beside the checkout")
+def test_build_script_is_deterministic(tmp_path):
+    subprocess.run(
+        [sys.executable, ROOT / "scripts" / "build_data.py", "--source", SHARED_DATASETS, "--out", tmp_path],
+        check=True,
+        capture_output=True,
+    )
+    assert (tmp_path / "SHA256SUMS").read_text() == (ROOT / "data" / "SHA256SUMS").read_text()
+    digest = hashlib.sha256((tmp_path / "imdb_quick.npz").read_bytes()).hexdigest()
+    assert digest == data.expected_checksums()["imdb_quick.npz"]

@@ -1,0 +1,96 @@
+"""Structure of every notebook (COURSE_GUIDE §4); nbval executes them separately."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from utils.course import REPO_URL, colab_badge
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NAME = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+
+
+def cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def text(cell: dict) -> str:
+    source = cell["source"]
+    return source if isinstance(source, str) else "".join(source)
+
+
+def is_hidden(cell: dict) -> bool:
+    meta = cell.get("metadata", {})
+    return meta.get("jupyter", {}).get("source_hidden") is True and meta.get("cellView") == "form"
+
+
+def test_notebooks_are_numbered_from_01_without_gaps():
+    names = [p.name for p in NOTEBOOKS]
+    assert all(NAME.match(n) for n in names), names
+    assert [int(NAME.match(n).group(1)) for n in names] == list(range(1, len(names) + 1))
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.name)
+def notebook(request) -> Path:
+    return request.param
+
+
+def test_title_cell_has_number_and_own_colab_badge(notebook):
+    first = cells(notebook)[0]
+    number = notebook.name[:2]
+    assert first["cell_type"] == "markdown" and text(first).startswith(f"# {number}. ")
+    assert colab_badge(f"notebooks/{notebook.name}") in text(first)
+    for word in ("Вы узнаете", "Нужно знать", "Время"):
+        assert word in text(first), f"the title cell must say «{word}»"
+
+
+def test_setup_cell_bootstraps_colab_and_calls_setup(notebook):
+    code = [c for c in cells(notebook) if c["cell_type"] == "code"]
+    setup = next((c for c in code if "setup(" in text(c)), None)
+    assert setup is not None, "no cell calls utils.setup()"
+    assert code.index(setup) <= 1, "utils.setup() must be called in the first code cells"
+    bootstrap = "".join(text(c) for c in code[: code.index(setup) + 1])
+    assert "google.colab" in bootstrap and f"{REPO_URL}.git" in bootstrap
+
+
+def test_no_stored_outputs(notebook):
+    for cell in cells(notebook):
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [] and cell.get("execution_count") is None, text(cell)[:80]
+
+
+def test_slide_metadata(notebook):
+    for cell in cells(notebook):
+        slide_type = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        assert slide_type in SLIDE_TYPES, text(cell)[:80]
+        if cell["cell_type"] == "markdown" and text(cell).startswith(("# ", "## ")):
+            assert slide_type == "slide", f"a heading starts a slide: {text(cell)[:60]}"
+
+
+def test_exercises_have_checker_and_hidden_solution(notebook):
+    all_cells = cells(notebook)
+    starts = [i for i, c in enumerate(all_cells) if c["cell_type"] == "markdown" and "Проверьте себя" in text(c)]
+    assert starts, "a notebook needs «Проверьте себя» exercises"
+    for start in starts:
+        following = []
+        for cell in all_cells[start + 1 :]:
+            if cell["cell_type"] == "markdown" and text(cell).lstrip().startswith("#"):
+                break
+            following.append(cell)
+        code = [c for c in following if c["cell_type"] == "code"]
+        stubs = [i for i, c in enumerate(code) if not is_hidden(c) and "check_" in text(c)]
+        solutions = [i for i, c in enumerate(code) if is_hidden(c) and "check_" in text(c)]
+        heading = text(all_cells[start])[:60]
+        assert stubs, f"exercise without a checker call: {heading}"
+        assert solutions and solutions[-1] > stubs[0], f"exercise without a hidden solution after it: {heading}"
+
+
+def test_closing_sections_and_record(notebook):
+    headings = [text(c).splitlines()[0] for c in cells(notebook) if c["cell_type"] == "markdown"]
+    assert any(h.startswith("## Итоги") for h in headings)
+    assert any(h.startswith("## Что почитать") for h in headings)
+    assert any("record(" in text(c) for c in cells(notebook) if c["cell_type"] == "code")

@@ -1,0 +1,20 @@
+"""Shared code of the RNN course: profiles, data, results, exercise checkers."""
+
+from .data import imdb_raw_reviews, imdb_word_index, load_alice, load_en_ru_pairs, load_imdb
+from .exercises import check_function, check_value
+from .profile import get_profile, pick, setup
+from .results import record
+
+__all__ = [
+    "check_function",
+    "check_value",
+    "get_profile",
+    "imdb_raw_reviews",
+    "imdb_word_index",
+    "load_alice",
+    "load_en_ru_pairs",
+    "load_imdb",
+    "pick",
+    "record",
+    "setup",
+]

@@ -1,0 +1,183 @@
+"""Data loaders: bundled files in data/ for `quick`, real downloads for `full`.
+
+Every bundled file is checked against data/SHA256SUMS before use. Downloads go
+through keras.utils.get_file with a checksum into the Keras cache.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .profile import get_profile
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "data"
+CHECKSUMS = "SHA256SUMS"
+RESTORE_HINT = (
+    "Восстановите его: `git checkout -- data/{name}` в папке курса "
+    "или пересоберите данные: `python scripts/build_data.py`."
+)
+
+IMDB_QUICK_NUM_WORDS = 20_000  # the bundled IMDb keeps the 20,000 most frequent word ids
+IMDB_QUICK_KEEP_LAST = 400  # ... and the last 400 ids of each review
+KERAS_IMDB_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+KERAS_IMDB_SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
+KERAS_WORD_INDEX_MD5 = "bfafd718b763782e994055a2d397834f"
+
+
+class DataFileError(RuntimeError):
+    """A bundled data file is missing or does not match its checksum."""
+
+
+class DataUnavailableError(RuntimeError):
+    """A full-profile dataset could not be downloaded (e.g. no network)."""
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def expected_checksums(data_dir: Path | None = None) -> dict[str, str]:
+    """File name → sha256 from data/SHA256SUMS."""
+    path = (data_dir or DATA_DIR) / CHECKSUMS
+    if not path.exists():
+        raise DataFileError(f"Нет файла контрольных сумм {path}. " + RESTORE_HINT.format(name=CHECKSUMS))
+    pairs = (line.split() for line in path.read_text().splitlines() if line.strip())
+    return {name: digest for digest, name in pairs}
+
+
+def bundled_file(name: str, data_dir: Path | None = None) -> Path:
+    """Path of a bundled file after checking that it exists and matches its sha256."""
+    data_dir = data_dir or DATA_DIR
+    path = data_dir / name
+    expected = expected_checksums(data_dir).get(name)
+    if expected is None:
+        raise DataFileError(f"Файл data/{name} не входит в комплект курса (его нет в data/{CHECKSUMS}).")
+    if not path.exists():
+        raise DataFileError(f"Не найден файл данных {path}. " + RESTORE_HINT.format(name=name))
+    actual = sha256(path)
+    if actual != expected:
+        raise DataFileError(
+            f"Файл данных {path} повреждён или изменён: sha256 {actual[:16]}…, "
+            f"а ожидалось {expected[:16]}…. Файл не тронут. " + RESTORE_HINT.format(name=name)
+        )
+    return path
+
+
+def download(fname: str, origin: str, file_hash: str) -> Path:
+    """Download (once, then from the Keras cache) a full-profile file, checked by its hash."""
+    import keras
+
+    try:
+        return Path(keras.utils.get_file(fname, origin=origin, file_hash=file_hash))
+    except Exception as error:  # get_file raises plain Exception on network errors
+        raise DataUnavailableError(
+            f"Профиль full: не удалось скачать {fname} с {origin} ({type(error).__name__}: {error}). "
+            "Нужен доступ в интернет (один раз: файл сохранится в кэше Keras ~/.keras/datasets). "
+            "Без сети используйте профиль quick: RNN_COURSE_PROFILE=quick."
+        ) from error
+
+
+# --- IMDb -------------------------------------------------------------------
+
+
+def load_imdb(num_words: int | None = None, maxlen: int | None = None) -> tuple[tuple, tuple]:
+    """IMDb reviews as `keras.datasets.imdb.load_data` returns them.
+
+    Returns ``(x_train, y_train), (x_test, y_test)``: object arrays of id lists
+    (0 pad, 1 start, 2 OOV, word ids = frequency rank + 3) and 0/1 labels,
+    25,000 reviews each. ``num_words`` keeps ids below it (others become 2);
+    ``maxlen`` drops reviews of ``maxlen`` ids or more, as Keras does.
+
+    ``quick``: the bundled copy, built from the raw reviews by scripts/build_data.py;
+    ids are capped at 20,000 and only the last 400 ids of each review are kept
+    (exactly what ``pad_sequences(maxlen<=400)`` keeps). ``full``: Keras's own file.
+    """
+    if get_profile() == "full":
+        download("imdb.npz", KERAS_IMDB_URL + "imdb.npz", KERAS_IMDB_SHA256)
+        import keras
+
+        return keras.datasets.imdb.load_data(num_words=num_words, maxlen=maxlen)
+    if num_words is not None and num_words > IMDB_QUICK_NUM_WORDS:
+        raise ValueError(
+            f"В профиле quick словарь IMDb ограничен {IMDB_QUICK_NUM_WORDS} словами, "
+            f"а запрошено num_words={num_words}. Возьмите num_words ≤ {IMDB_QUICK_NUM_WORDS} или профиль full."
+        )
+    if maxlen is not None and maxlen > IMDB_QUICK_KEEP_LAST:
+        raise ValueError(
+            f"В профиле quick у рецензий сохранены последние {IMDB_QUICK_KEEP_LAST} слов, "
+            f"а запрошено maxlen={maxlen}. Возьмите maxlen ≤ {IMDB_QUICK_KEEP_LAST} или профиль full."
+        )
+    with np.load(bundled_file("imdb_quick.npz")) as f:
+        arrays = {key: f[key] for key in f.files}
+    return tuple(_imdb_split(arrays, split, num_words, maxlen) for split in ("train", "test"))
+
+
+def _imdb_split(arrays: dict, split: str, num_words: int | None, maxlen: int | None) -> tuple:
+    tokens = arrays[f"x_{split}_tokens"].astype(np.int32)
+    lengths = arrays[f"x_{split}_lengths"]
+    labels = arrays[f"y_{split}"].astype(np.int64)
+    if num_words is not None:
+        tokens = np.where(tokens < num_words, tokens, 2)
+    stored = np.minimum(lengths, IMDB_QUICK_KEEP_LAST)
+    reviews = np.split(tokens, np.cumsum(stored)[:-1])
+    keep = np.ones(len(reviews), bool) if maxlen is None else lengths < maxlen
+    x = np.empty(int(keep.sum()), dtype=object)
+    x[:] = [r.tolist() for r, k in zip(reviews, keep, strict=True) if k]
+    return x, labels[keep]
+
+
+def imdb_word_index() -> dict[str, int]:
+    """Keras's IMDb word index: word → frequency rank (1 = most frequent); id = rank + 3.
+
+    ``quick``: the words whose id is below 20,000 (the bundled vocabulary); ``full``: all 88,584.
+    """
+    if get_profile() == "full":
+        download("imdb_word_index.json", KERAS_IMDB_URL + "imdb_word_index.json", KERAS_WORD_INDEX_MD5)
+        import keras
+
+        return keras.datasets.imdb.get_word_index()
+    with gzip.open(bundled_file("imdb_word_index_20k.json.gz"), "rt", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def imdb_raw_reviews() -> list[tuple[str, int]]:
+    """The first 300 raw test reviews (text with its <br /> tags, label 0/1).
+
+    They are in the order of the bundled ``x_test``: review i is ``x_test[i]`` in ``quick``.
+    """
+    with gzip.open(bundled_file("imdb_test_raw_sample.tsv.gz"), "rt", encoding="utf-8", newline="") as f:
+        return [(row["text"], int(row["label"])) for row in csv.DictReader(f, delimiter="\t")]
+
+
+# --- Alice, EN–RU -------------------------------------------------------------
+
+
+def load_alice() -> str:
+    """The whole text of *Alice's Adventures in Wonderland* (Project Gutenberg #11), both profiles."""
+    return bundled_file("alice_in_wonderland.txt").read_text(encoding="utf-8")
+
+
+def load_en_ru_pairs(max_pairs: int | None = None, max_words: int | None = None) -> list[tuple[str, str]]:
+    """English–Russian Tatoeba pairs (CC-BY 2.0 FR, tatoeba.org) as (english, russian) tuples.
+
+    ``max_words`` keeps pairs whose English side has at most that many words;
+    ``max_pairs`` then keeps the first pairs (the file's order is random).
+    All 58,165 pairs are bundled, so both profiles read the same file.
+    """
+    with gzip.open(bundled_file("rus_eng_pairs.tsv.gz"), "rt", encoding="utf-8") as f:
+        pairs = [tuple(line.rstrip("\n").split("\t")) for line in f]
+    if max_words is not None:
+        pairs = [p for p in pairs if len(p[0].split()) <= max_words]
+    return pairs[:max_pairs]
