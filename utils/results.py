@@ -62,7 +62,7 @@ def record(notebook: str, metrics: dict[str, float], seconds: float, results_dir
         value = float(value)
         if not math.isfinite(value):
             raise ValueError(f"Метрика {name} = {value}: ожидалось конечное число")
-        values[name] = round(value, 6)
+        values[name] = float(f"{value:.6g}")  # 6 significant digits: tiny errors stay visible
     profile = get_profile()
     path = (results_dir or RESULTS_DIR) / profile / f"{notebook}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
