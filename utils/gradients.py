@@ -30,7 +30,6 @@ def input_gradient(fn: Callable, x: np.ndarray) -> np.ndarray:
 
         return np.asarray(jax.grad(fn)(jax.numpy.asarray(x)))
     if backend == "torch":
-
         x = keras.ops.convert_to_tensor(x).detach().requires_grad_(True)  # a leaf on Keras's device
         fn(x).backward()
         return x.grad.detach().cpu().numpy()
