@@ -15,12 +15,15 @@ import gzip
 import hashlib
 import io
 import json
-import re
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from utils.data import IMDB_INDEX_FROM, imdb_encode  # noqa: E402  (the same tokeniser as the course)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -28,20 +31,7 @@ DATA = ROOT / "data"
 IMDB_NUM_WORDS = 20_000  # ids >= this become OOV (2), as keras imdb.load_data(num_words=20000)
 IMDB_KEEP_LAST = 400  # tokens kept per review: exactly what pad_sequences(maxlen<=400) keeps
 IMDB_RAW_SAMPLES = 300  # raw test reviews bundled for notebook 03 (same order as x_test)
-INDEX_FROM = 3  # Keras: 0 pad, 1 start, 2 OOV, words from 3
 KERAS_SEED = 113  # keras.datasets.imdb.load_data shuffles with this seed
-TOKEN = re.compile(r"[a-z0-9']+")
-
-
-def tokenize_review(text: str) -> list[str]:
-    """Keras-like IMDb tokenisation: lower-case, <br /> removed, [a-z0-9']+ words."""
-    return TOKEN.findall(text.lower().replace("<br />", " "))
-
-
-def word_id(word_index: dict[str, int], word: str) -> int:
-    """Keras id of a word: frequency rank + 3, or 2 (OOV) if unknown or too rare."""
-    rank = word_index.get(word)
-    return rank + INDEX_FROM if rank is not None and rank + INDEX_FROM < IMDB_NUM_WORDS else 2
 
 
 def write_gzip(path: Path, data: bytes) -> None:
@@ -79,7 +69,7 @@ def build_imdb(source: Path, out: Path) -> None:
         part = [part[i] for i in order]
         tokens, lengths = [], []
         for row in part:
-            ids = [1] + [word_id(word_index, w) for w in tokenize_review(row["text"])]
+            ids, _ = imdb_encode(row["text"], word_index, IMDB_NUM_WORDS)
             lengths.append(len(ids))
             tokens.extend(ids[-IMDB_KEEP_LAST:])
         arrays[f"x_{split}_tokens"] = np.array(tokens, dtype=np.uint16)
@@ -89,7 +79,7 @@ def build_imdb(source: Path, out: Path) -> None:
             raw_sample = part[:IMDB_RAW_SAMPLES]
     write_npz(out / "imdb_quick.npz", **arrays)
 
-    kept = {w: r for w, r in word_index.items() if r + INDEX_FROM < IMDB_NUM_WORDS}
+    kept = {w: r for w, r in word_index.items() if r + IMDB_INDEX_FROM < IMDB_NUM_WORDS}
     kept = dict(sorted(kept.items(), key=lambda item: item[1]))
     write_gzip(out / "imdb_word_index_20k.json.gz", json.dumps(kept).encode())
 

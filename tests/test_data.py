@@ -157,3 +157,13 @@ def test_build_script_is_deterministic(tmp_path):
     assert (tmp_path / "SHA256SUMS").read_text() == (ROOT / "data" / "SHA256SUMS").read_text()
     digest = hashlib.sha256((tmp_path / "imdb_quick.npz").read_bytes()).hexdigest()
     assert digest == data.expected_checksums()["imdb_quick.npz"]
+
+
+def test_imdb_encode_marks_unknown_words():
+    from utils.data import imdb_encode, imdb_tokenize
+
+    word_index = {"the": 1, "movie": 17, "rare": 50_000}
+    assert imdb_tokenize("The movie<br />was GREAT!") == ["the", "movie", "was", "great"]
+    ids, unknown = imdb_encode("The movie was rare", word_index, num_words=20_000)
+    assert ids == [1, 4, 20, 2, 2]
+    assert unknown == ["was", "rare"]

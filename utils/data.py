@@ -10,6 +10,7 @@ import csv
 import gzip
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -90,6 +91,28 @@ def download(fname: str, origin: str, file_hash: str) -> Path:
 
 
 # --- IMDb -------------------------------------------------------------------
+
+IMDB_TOKEN = re.compile(r"[a-z0-9']+")
+IMDB_INDEX_FROM = 3  # ids: 0 pad, 1 start, 2 OOV, words from rank + 3
+
+
+def imdb_tokenize(text: str) -> list[str]:
+    """Words of a review as the bundled IMDb data were made: lower-case, <br /> removed, [a-z0-9']+."""
+    return IMDB_TOKEN.findall(text.lower().replace("<br />", " "))
+
+
+def imdb_encode(text: str, word_index: dict[str, int], num_words: int) -> tuple[list[int], list[str]]:
+    """Ids of a text in the Keras IMDb convention (start token 1, OOV 2) and the words that became OOV."""
+    ids, unknown = [1], []
+    for word in imdb_tokenize(text):
+        rank = word_index.get(word)
+        if rank is not None and rank + IMDB_INDEX_FROM < num_words:
+            ids.append(rank + IMDB_INDEX_FROM)
+        else:
+            ids.append(2)
+            unknown.append(word)
+    return ids, unknown
+
 
 
 def load_imdb(num_words: int | None = None, maxlen: int | None = None) -> tuple[tuple, tuple]:
