@@ -94,3 +94,12 @@ def test_closing_sections_and_record(notebook):
     assert any(h.startswith("## Итоги") for h in headings)
     assert any(h.startswith("## Что почитать") for h in headings)
     assert any("record(" in text(c) for c in cells(notebook) if c["cell_type"] == "code")
+
+
+def test_slides_export_works_offline(notebook):
+    from nbconvert import SlidesExporter
+
+    body, _ = SlidesExporter().from_filename(str(notebook))
+    slide_cells = [c for c in cells(notebook) if c["metadata"]["slideshow"]["slide_type"] == "slide"]
+    assert "reveal" in body.lower()
+    assert body.count("<section") >= len(slide_cells)
