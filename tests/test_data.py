@@ -10,6 +10,7 @@ import pytest
 
 import utils.data as data
 from utils import imdb_raw_reviews, imdb_word_index, load_alice, load_en_ru_pairs, load_imdb
+from utils.data import imdb_encode, imdb_tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
@@ -63,10 +64,11 @@ def test_word_index_decodes_the_raw_review(imdb):
     for i in range(5):
         text, label = reviews[i]
         assert label == y_test[i]
-        words = re.findall(r"[a-z0-9']+", text.lower().replace("<br />", " "))
-        decoded = [index_to_word.get(t, "?") for t in x_test[i] if t > 2]
-        known = [w for w in words if word_index.get(w, 20_000) + 3 < 20_000]
-        assert decoded[-50:] == known[-50:]
+        ids, _ = imdb_encode(text, word_index, num_words=20_000)
+        assert x_test[i] == ids[-data.IMDB_QUICK_KEEP_LAST :]  # raw review i is x_test[i]
+        decoded = [index_to_word[t] for t in x_test[i] if t > 2]
+        known = [word for word, t in zip(imdb_tokenize(text), ids[1:], strict=True) if t > 2]
+        assert decoded == known[-len(decoded) :]
 
 
 def test_alice_is_the_whole_book():
@@ -160,8 +162,6 @@ def test_build_script_is_deterministic(tmp_path):
 
 
 def test_imdb_encode_marks_unknown_words():
-    from utils.data import imdb_encode, imdb_tokenize
-
     word_index = {"the": 1, "movie": 17, "rare": 50_000}
     assert imdb_tokenize("The movie<br />was GREAT!") == ["the", "movie", "was", "great"]
     ids, unknown = imdb_encode("The movie was rare", word_index, num_words=20_000)
