@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from utils.gradients import input_gradient
-from utils.plots import draw_unrolled_rnn
+from utils.plots import draw_unrolled_rnn, show_text_activations
 
 matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
 
 
 def test_input_gradient_of_a_square():
@@ -46,3 +47,18 @@ def test_unrolled_figure_labels_every_step():
     labels = [t.get_text() for t in figure.axes[0].texts]
     assert labels.count("U") == 4 and labels.count("V") == 4  # folded cell + 3 copies share U and V
     assert "$s_{t}$" in labels and "$x_{t+1}$" in labels
+
+
+def test_text_activations_draw_one_glyph_per_character():
+    text = "ab\ncd"
+    ax = show_text_activations(text, [-1.0, 0.0, 0.5, 1.0, 2.0], title="unit 7")
+    glyphs = [t.get_text() for t in ax.texts]
+    assert glyphs == ["a", "b", "↵", "c", "d"]
+    assert ax.texts[3].get_position() == (0, -1)  # the line break started a new row
+    assert ax.get_title(loc="left") == "unit 7"
+    plt.close("all")
+
+
+def test_text_activations_reject_a_wrong_number_of_values():
+    with pytest.raises(ValueError, match="одно значение на символ"):
+        show_text_activations("abc", [0.1, 0.2])

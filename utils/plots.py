@@ -48,3 +48,32 @@ def draw_unrolled_rnn(steps: int = 4) -> plt.Figure:
     ax.axis("off")
     ax.set_title("Развёртка RNN во времени: одни и те же U, W, V на каждом шаге")
     return fig
+
+
+def show_text_activations(text: str, values, title: str = "", ax: plt.Axes | None = None,
+                          width: int = 72) -> plt.Axes:
+    """Draw ``text`` character by character, each on a background coloured by its value in [-1, 1].
+
+    Blue is −1, white 0, red +1 (Karpathy's "visualizing RNNs" style). A line
+    break is drawn as ↵ and starts a new row; rows longer than ``width`` wrap.
+    """
+    if len(values) != len(text):
+        raise ValueError(f"нужно одно значение на символ: символов {len(text)}, значений {len(values)}")
+    rows, row, col = [], 0, 0
+    for ch in text:
+        rows.append((row, col, "↵" if ch == "\n" else ch))
+        col += 1
+        if ch == "\n" or col == width:
+            row, col = row + 1, 0
+    if ax is None:
+        _, ax = plt.subplots(figsize=(width * 0.14, 0.3 * (row + 1) + 0.4))
+    cmap = plt.get_cmap("bwr")
+    for (r, c, ch), value in zip(rows, values, strict=True):
+        colour = cmap((max(-1.0, min(1.0, float(value))) + 1) / 2)
+        ax.text(c, -r, ch, ha="center", va="center", family="monospace", fontsize=10,
+                bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.6})
+    ax.set_xlim(-1, width)
+    ax.set_ylim(-row - 1, 1)
+    ax.axis("off")
+    ax.set_title(title, loc="left", fontsize=11)
+    return ax
