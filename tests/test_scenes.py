@@ -1,0 +1,56 @@
+import numpy as np
+import pytest
+
+from utils.scenes import COLOURS, SHAPES, SceneObject, caption, make_scenes
+
+
+def test_same_seed_same_scenes_other_seed_other_scenes():
+    a_images, a_captions, _ = make_scenes(20, seed=3)
+    b_images, b_captions, _ = make_scenes(20, seed=3)
+    c_images, _, _ = make_scenes(20, seed=4)
+    assert np.array_equal(a_images, b_images) and a_captions == b_captions
+    assert not np.array_equal(a_images, c_images)
+    assert a_images.shape == (20, 64, 64, 3) and a_images.dtype == np.float32
+
+
+def test_captions_agree_in_gender():
+    box = (0, 0, 1, 1)
+    assert caption([SceneObject("рамка", "синий", 0, 0, box)]) == "синяя рамка слева вверху"
+    assert caption([SceneObject("кольцо", "жёлтый", 1, 1, box)]) == "жёлтое кольцо в центре"
+    two = [SceneObject("круг", "красный", 2, 2, box), SceneObject("квадрат", "зелёный", 0, 1, box)]
+    assert caption(two) == "зелёный квадрат вверху и красный круг справа внизу"  # reading order
+
+
+def test_captions_list_the_drawn_objects_in_reading_order():
+    _, captions, scenes = make_scenes(200, seed=1)
+    for text, objects in zip(captions, scenes, strict=True):
+        ordered = sorted(objects, key=lambda o: (o.row, o.column))
+        assert text == caption(ordered)
+        assert len({(o.row, o.column) for o in objects}) == len(objects)  # one object per cell
+        assert text.count(" и ") == (len(objects) > 1)
+        for o in objects:
+            assert o.shape in text and COLOURS[o.colour][1][SHAPES[o.shape]] in text
+
+
+def test_boxes_hold_exactly_the_objects_colour():
+    images, _, scenes = make_scenes(100, seed=2)
+    background = np.float32(0.96)
+    for image, objects in zip(images, scenes, strict=True):
+        painted = (image != background).any(axis=-1)
+        covered = np.zeros_like(painted)
+        for o in objects:
+            y0, x0, y1, x1 = o.box
+            cell = 64 // 3
+            assert o.row * cell <= y0 < y1 <= (o.row + 1) * cell and o.column * cell <= x0 < x1 <= (o.column + 1) * cell
+            inside = image[y0:y1, x0:x1][painted[y0:y1, x0:x1]]
+            assert np.allclose(inside, COLOURS[o.colour][0])  # only this object's colour in its box
+            # the box is tight: every edge row/column of the box has a painted pixel
+            patch = painted[y0:y1, x0:x1]
+            assert patch[0].any() and patch[-1].any() and patch[:, 0].any() and patch[:, -1].any()
+            covered[y0:y1, x0:x1] = True
+        assert not (painted & ~covered).any()  # nothing is drawn outside the boxes
+
+
+def test_bad_arguments_get_a_clear_error():
+    with pytest.raises(ValueError, match="объектов"):
+        make_scenes(1, max_objects=0)
