@@ -72,7 +72,7 @@ def make_scenes(count: int, seed: int = 0, image_size: int = 64, max_objects: in
     """``count`` scenes: images (count, H, W, 3) float32 in [0, 1], captions, and the objects with boxes.
 
     Each scene has 1..``max_objects`` objects in different cells of a 3×3 grid, with a
-    random shape, colour, size (40–80 % of a cell) and position inside its cell.
+    random shape, colour, size (55–90 % of a cell) and position inside its cell.
     """
     if image_size < 24 or not 1 <= max_objects <= 9:
         raise ValueError("нужно image_size ≥ 24 и от 1 до 9 объектов на сцене")
@@ -87,7 +87,7 @@ def make_scenes(count: int, seed: int = 0, image_size: int = 64, max_objects: in
         for flat in rng.choice(9, size=n, replace=False):
             row, column = divmod(int(flat), 3)
             shape, colour = shapes[rng.integers(len(shapes))], colours[rng.integers(len(colours))]
-            size = int(rng.integers(int(0.4 * cell), int(0.8 * cell) + 1))
+            size = int(rng.integers(int(0.55 * cell), int(0.9 * cell) + 1))
             y0 = row * cell + int(rng.integers(0, cell - size + 1))
             x0 = column * cell + int(rng.integers(0, cell - size + 1))
             mask = _mask(shape, size)
