@@ -72,7 +72,7 @@ def test_no_network_gives_a_russian_message(monkeypatch):
     monkeypatch.setattr(keras.utils, "get_file", no_network)
     with pytest.raises(data.DataUnavailableError, match="интернет"):
         coco.load_coco_captions()
-    monkeypatch.setattr(keras.src.applications.mobilenet_v2.file_utils, "get_file", no_network)
+    monkeypatch.setattr(keras.src.applications.efficientnet.file_utils, "get_file", no_network)
     with pytest.raises(data.DataUnavailableError, match="RNN_COURSE_PROFILE=quick"):
         coco.frozen_cnn_encoder()
 

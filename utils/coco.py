@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import DataUnavailableError, download
+from .data import download, download_failed
 
 COCO_ANNOTATIONS = (
     "annotations_trainval2017.zip",
@@ -91,21 +91,20 @@ def write_coco_fixture(folder: Path, images: np.ndarray, captions: list[list[str
 
 
 def frozen_cnn_encoder(image_size: int = 224, weights: str | None = "imagenet"):
-    """Frozen MobileNetV2 without its classifier: uint8 images (B, S, S, 3) → grid cells (B, (S/32)², 1280)."""
+    """Frozen EfficientNetB0 without its classifier: images (B, S, S, 3) in [0, 255] → cells (B, (S/32)², 1280).
+
+    EfficientNet rescales and normalises its input itself, and Keras checks its ImageNet weights
+    by md5 (Keras has no checksum for MobileNetV2's weights, so not that one).
+    """
     import keras
-    from keras import layers
 
     try:
-        cnn = keras.applications.MobileNetV2(include_top=False, weights=weights,
-                                             input_shape=(image_size, image_size, 3))
+        cnn = keras.applications.EfficientNetB0(include_top=False, weights=weights,
+                                                input_shape=(image_size, image_size, 3))
     except Exception as error:  # get_file raises plain Exception on network errors
-        raise DataUnavailableError(
-            f"Профиль full: не удалось скачать веса MobileNetV2 ({type(error).__name__}: {error}). "
-            "Нужен доступ в интернет (один раз: веса сохранятся в кэше Keras ~/.keras/models). "
-            "Без сети используйте профиль quick: RNN_COURSE_PROFILE=quick."
-        ) from error
+        raise download_failed("веса EfficientNetB0", error, "~/.keras/models") from error
     cnn.trainable = False
     image = keras.Input((image_size, image_size, 3))
-    grid = cnn(layers.Rescaling(1 / 127.5, offset=-1)(image), training=False)  # MobileNetV2 ждёт [-1, 1]
-    cells = layers.Reshape((-1, grid.shape[-1]))(grid)
-    return keras.Model(image, cells, name="frozen_mobilenet_v2")
+    grid = cnn(image, training=False)
+    cells = keras.layers.Reshape((-1, grid.shape[-1]))(grid)
+    return keras.Model(image, cells, name="frozen_efficientnet_b0")

@@ -83,11 +83,16 @@ def download(fname: str, origin: str, file_hash: str) -> Path:
     try:
         return Path(keras.utils.get_file(fname, origin=origin, file_hash=file_hash))
     except Exception as error:  # get_file raises plain Exception on network errors
-        raise DataUnavailableError(
-            f"Профиль full: не удалось скачать {fname} с {origin} ({type(error).__name__}: {error}). "
-            "Нужен доступ в интернет (один раз: файл сохранится в кэше Keras ~/.keras/datasets). "
-            "Без сети используйте профиль quick: RNN_COURSE_PROFILE=quick."
-        ) from error
+        raise download_failed(f"{fname} с {origin}", error, "~/.keras/datasets") from error
+
+
+def download_failed(what: str, error: Exception, cache: str) -> DataUnavailableError:
+    """The Russian message for a full-profile download that failed: what, why, and what to do."""
+    return DataUnavailableError(
+        f"Профиль full: не удалось скачать {what} ({type(error).__name__}: {error}). "
+        f"Нужен доступ в интернет (один раз: файл сохранится в кэше Keras {cache}). "
+        "Без сети используйте профиль quick: RNN_COURSE_PROFILE=quick."
+    )
 
 
 # --- IMDb -------------------------------------------------------------------
