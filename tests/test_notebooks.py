@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from utils.course import REPO_URL, colab_badge
+from utils.course import BOOTSTRAP_CELL, CLONE_URL, REPO_SLUG, colab_badge, colab_url
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -48,13 +48,48 @@ def test_title_cell_has_number_and_own_colab_badge(notebook):
         assert word in text(first), f"the title cell must say «{word}»"
 
 
-def test_setup_cell_bootstraps_colab_and_calls_setup(notebook):
-    code = [c for c in cells(notebook) if c["cell_type"] == "code"]
-    setup = next((c for c in code if "setup(" in text(c)), None)
-    assert setup is not None, "no cell calls utils.setup()"
-    assert code.index(setup) <= 1, "utils.setup() must be called in the first code cells"
-    bootstrap = "".join(text(c) for c in code[: code.index(setup) + 1])
-    assert "google.colab" in bootstrap and f"{REPO_URL}.git" in bootstrap
+def code_cells(path: Path) -> list[str]:
+    return [text(c) for c in cells(path) if c["cell_type"] == "code"]
+
+
+def test_first_cell_is_the_bootstrap_and_the_second_calls_setup_with_own_name(notebook):
+    code = code_cells(notebook)
+    assert code[0] == BOOTSTRAP_CELL, "the first code cell must be utils.course.BOOTSTRAP_CELL, word for word"
+    assert f'utils.setup("{notebook.stem}")' in code[1]
+    calls = re.findall(r"setup\(([^)]*)\)", "\n".join(code[1:]))
+    assert calls == [f'"{notebook.stem}"'], f"one utils.setup call, with this notebook's name: {calls}"
+
+
+def test_repository_url_only_from_the_constant(notebook):
+    body = notebook.read_text(encoding="utf-8")
+    assert body.count(REPO_SLUG) == 2 and body.count(CLONE_URL) == 1  # the badge and the bootstrap
+    assert colab_url(f"notebooks/{notebook.name}") in body
+
+
+def test_readme_badges_use_the_constant():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert colab_badge(f"notebooks/{path.name}") in readme, path.name
+    assert readme.count(REPO_SLUG) == len(NOTEBOOKS), "README names the repository only in the badges"
+
+
+def test_record_takes_only_metrics(notebook):
+    records = [c for c in code_cells(notebook) if "record(" in c]
+    assert len(records) == 1 and records[0].startswith("utils.record({") and "seconds=" not in records[0]
+    assert "START" not in "\n".join(code_cells(notebook)[:2])
+
+
+def test_every_fit_prints_its_epochs(notebook):
+    for code in code_cells(notebook):
+        for match in re.finditer(r"\.fit\(", code):
+            depth, end = 0, match.end() - 1
+            for end in range(match.end() - 1, len(code)):  # the call's text, up to its closing bracket
+                depth += {"(": 1, ")": -1}.get(code[end], 0)
+                if depth == 0:
+                    break
+            call = code[match.start():end]
+            assert "fit_callbacks(" in call or "EpochLog(" in code, f"fit without an epoch log: {call[:80]}"
+            assert "verbose=0" in call, f"fit prints through its callbacks, not a progress bar: {call[:80]}"
 
 
 def test_no_stored_outputs(notebook):

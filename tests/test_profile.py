@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from utils import get_profile, pick, setup
+from utils import get_profile, pick, profile, setup
 from utils.profile import ProfileError
 
 
@@ -40,10 +40,48 @@ def test_pick_rejects_wrong_profile(monkeypatch):
 def test_setup_seeds_and_prints_one_line(capsys):
     import keras
 
-    assert setup(seed=7) == "quick"
+    assert setup("01_intro", seed=7) == "quick"
     first = np.random.rand(), float(keras.random.uniform((1,))[0])
-    setup(seed=7)
+    setup("01_intro", seed=7)
     second = np.random.rand(), float(keras.random.uniform((1,))[0])
     assert first == second
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 2 and out[0].startswith("Профиль: quick") and "Keras" in out[0]
+    assert len(out) == 2 and out[0].startswith("01_intro · профиль quick") and "Keras" in out[0]
+    assert "GPU нет" in out[0] or "GPU:" in out[0]
+
+
+def test_setup_rejects_a_name_that_is_not_a_notebook():
+    with pytest.raises(ValueError, match="Нет ноутбука '07_transformers'.*01_intro"):
+        setup("07_transformers")
+
+
+@pytest.mark.parametrize("running", ["notebooks/02_rnn_from_scratch.ipynb", "Copy of 02_rnn_from_scratch.ipynb"])
+def test_setup_rejects_the_name_of_another_notebook(monkeypatch, running):
+    monkeypatch.setenv("JPY_SESSION_NAME", running)
+    with pytest.raises(ValueError, match="вызван в ноутбуке"):
+        setup("01_intro")
+    setup("02_rnn_from_scratch")  # its own name, also in a student's copy
+
+
+def test_full_without_gpu_says_what_it_costs(monkeypatch, capsys):
+    monkeypatch.setenv("RNN_COURSE_PROFILE", "full")
+    monkeypatch.setattr(profile, "accelerator", lambda: None)
+    setup("05_seq2seq_translation")
+    assert "≈ 40 мин" in capsys.readouterr().out
+    setup("06_image_captioning_attention")
+    assert "рассчитан на GPU" in capsys.readouterr().out
+
+
+def test_setup_reports_a_gpu(monkeypatch, capsys):
+    monkeypatch.setattr(profile, "accelerator", lambda: "NVIDIA T4")
+    setup("03_imdb_lstm")
+    assert "GPU: NVIDIA T4" in capsys.readouterr().out
+
+
+def test_setup_warns_when_the_backend_cannot_change_any_more(monkeypatch, capsys):
+    import keras
+
+    other = "jax" if keras.backend.backend() != "jax" else "torch"
+    monkeypatch.setenv("KERAS_BACKEND", other)
+    setup("01_intro")
+    assert "перезапустите ядро" in capsys.readouterr().out

@@ -1,5 +1,9 @@
-"""Shared code of the RNN course: profiles, data, results, exercise checkers."""
+"""Shared code of the RNN course: profiles, data, results, exercise checkers.
 
+`import utils` does not import Keras, so the bootstrap cell can run before the backend is chosen.
+"""
+
+from .cudnn import cudnn_mask_ok
 from .data import imdb_raw_reviews, imdb_word_index, load_alice, load_en_ru_pairs, load_imdb
 from .exercises import check_function, check_value
 from .profile import get_profile, pick, setup
@@ -8,6 +12,7 @@ from .results import record
 __all__ = [
     "check_function",
     "check_value",
+    "cudnn_mask_ok",
     "get_profile",
     "imdb_raw_reviews",
     "imdb_word_index",

@@ -38,6 +38,8 @@ def read_coco_captions(annotations_zip: Path, images_zip: Path, split: str = "va
     """
     from PIL import Image
 
+    from .training import progress  # imports Keras: only when photos are read
+
     member = f"annotations/captions_{split}.json"
     with zipfile.ZipFile(annotations_zip) as archive:
         if member not in archive.namelist():
@@ -51,7 +53,7 @@ def read_coco_captions(annotations_zip: Path, images_zip: Path, split: str = "va
 
     pixels = np.zeros((len(images), image_size, image_size, 3), dtype="uint8")
     with zipfile.ZipFile(images_zip) as archive:
-        for i, image in enumerate(images):
+        for i, image in enumerate(progress(images, label=f"читаем {len(images)} картинок из {Path(images_zip).name}")):
             with Image.open(io.BytesIO(archive.read(f"{split}/{image['file_name']}"))) as photo:
                 pixels[i] = np.asarray(photo.convert("RGB").resize((image_size, image_size), Image.BILINEAR))
     return pixels, [captions[image["id"]] for image in images]

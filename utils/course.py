@@ -1,9 +1,12 @@
-"""Where the course lives: the one place that defines the repository URL."""
+"""Where the course lives: the one place that defines the repository URL, and the bootstrap cell built from it."""
 
 from __future__ import annotations
 
 REPO_SLUG = "rnn-course/rnn-course"  # GitHub owner/name; badges and the Colab bootstrap use it
 REPO_URL = f"https://github.com/{REPO_SLUG}"
+CLONE_URL = f"{REPO_URL}.git"
+CLONE_DIR = REPO_SLUG.split("/")[1]  # the folder the bootstrap clones into, next to the notebook
+REPO_URL_VARIABLE = "RNN_COURSE_REPO_URL"  # a mirror, a fork or a local path instead of CLONE_URL
 BRANCH = "main"
 
 
@@ -15,3 +18,32 @@ def colab_url(notebook: str) -> str:
 def colab_badge(notebook: str) -> str:
     """Markdown for the 'Open in Colab' badge of a notebook."""
     return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(notebook)})"
+
+
+# The first code cell of every notebook. It cannot import utils (that is what it sets up), so the URL
+# is written into it; tests/test_notebooks.py checks that every notebook holds exactly this text.
+BOOTSTRAP_CELL = f'''\
+# @title Запуск в Colab, Kaggle и другом Jupyter без установки курса {{ display-mode: "form" }}
+PROFILE = "quick"  # @param ["quick", "full"]
+BACKEND = "tensorflow"  # @param ["tensorflow", "jax", "torch"]
+import os
+import subprocess
+import sys
+
+# Поля формы задают профиль и бэкенд (до импорта Keras!), если их не задали переменные окружения; в Colab поля главнее.
+for name, value in {{"RNN_COURSE_PROFILE": PROFILE, "KERAS_BACKEND": BACKEND}}.items():
+    if "google.colab" in sys.modules or name not in os.environ:
+        os.environ[name] = value
+try:  # курс установлен (pip install -r requirements.txt): ничего не делаем
+    import utils.course
+except ImportError:  # Colab, Kaggle, удалённый Jupyter: скачиваем курс рядом с ноутбуком (один раз)
+    if not os.path.isdir("{CLONE_DIR}"):
+        url = os.environ.get("{REPO_URL_VARIABLE}", "{CLONE_URL}")
+        if subprocess.run(["git", "clone", "--quiet", "--depth", "1", url, "{CLONE_DIR}"]).returncode:
+            raise RuntimeError(f"Не удалось скачать курс из {{url}}: нужен интернет (в Kaggle: Settings → Internet on) "
+                               "или адрес копии курса в переменной {REPO_URL_VARIABLE}.") from None
+    # ставит только недостающие зависимости (sacrebleu); TensorFlow и NumPy среды не трогает
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", "{CLONE_DIR}"], check=True)
+    sys.path.insert(0, os.path.abspath("{CLONE_DIR}"))
+    sys.modules.pop("utils", None)  # чужой модуль utils, если он был, не должен заслонять курс
+'''.rstrip()

@@ -1,10 +1,12 @@
-"""Course profiles (quick / full), seeding and the one-line environment report."""
+"""Course profiles (quick / full), seeding, the run's clock and the one-line environment report."""
 
 from __future__ import annotations
 
 import os
 import platform
 import random
+import time
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -12,8 +14,16 @@ import numpy as np
 PROFILE_VARIABLE = "RNN_COURSE_PROFILE"
 PROFILES = ("quick", "full")
 DEFAULT_PROFILE = "quick"
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+# `full` on a 2-core CPU without a GPU, as measured (README); None: not measured, made for a GPU
+FULL_ON_CPU = {
+    "02_rnn_from_scratch": "≈ 35 с",
+    "04_alice_gru_generator": "≈ 2,5 мин (бэкенд JAX)",
+    "05_seq2seq_translation": "≈ 40 мин",
+}
 
 T = TypeVar("T")
+_run: dict = {}  # the notebook that called setup() and when: record() reads it
 
 
 class ProfileError(ValueError):
@@ -37,19 +47,104 @@ def pick(quick: T, full: T) -> T:
     return quick if get_profile() == "quick" else full
 
 
-def setup(seed: int = 42) -> str:
-    """Seed Python, NumPy and Keras, print profile and versions in one line, return the profile."""
+def setup(notebook: str, seed: int = 42) -> str:
+    """Start a notebook's run: check its name, seed Python/NumPy/Keras, start the clock, print one line.
+
+    Returns the profile. ``record`` later writes the results under this notebook's name and time.
+    """
+    check_notebook_name(notebook)
     profile = get_profile()
     import keras  # imported here so that `import utils` stays light
+
+    from .cudnn import check_masks_as_cudnn, check_requested
 
     random.seed(seed)
     np.random.seed(seed)
     keras.utils.set_random_seed(seed)
+    cudnn_check = check_requested() and check_masks_as_cudnn()
+    _run.update(notebook=notebook, start=time.perf_counter())
+    device = accelerator()
     print(
-        f"Профиль: {profile} · Keras {keras.__version__} (бэкенд {keras.backend.backend()}"
+        f"{notebook} · профиль {profile} · Keras {keras.__version__} (бэкенд {keras.backend.backend()}"
         f"{_backend_version()}) · NumPy {np.__version__} · Python {platform.python_version()} · seed {seed}"
+        f" · {f'GPU: {device}' if device else f'GPU нет, {os.cpu_count()} ядер CPU'}"
+        + (" · маски проверяются по правилу cuDNN" if cudnn_check else "")
     )
+    wanted = os.environ.get("KERAS_BACKEND")
+    if wanted and wanted != keras.backend.backend():
+        print(f"⚠️ Запрошен бэкенд {wanted}, но Keras уже загружен с {keras.backend.backend()}: перезапустите ядро.")
+    if profile == "full" and not device:
+        cost = FULL_ON_CPU.get(notebook)
+        print(
+            f"⚠️ Профиль full без GPU: на 2 ядрах CPU мы измерили {cost}." if cost else
+            "⚠️ Профиль full рассчитан на GPU; на CPU он займёт долгие часы. Для урока хватит quick."
+        )
     return profile
+
+
+def check_notebook_name(notebook: str) -> None:
+    """The name must be one of the course's notebooks and match the file that runs, where Jupyter tells it."""
+    known = sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb"))
+    if known and notebook not in known:
+        raise ValueError(f"Нет ноутбука {notebook!r}; в курсе есть: {', '.join(known)}.")
+    running = running_notebook()
+    if running and notebook not in running:  # a copy such as "01_intro-Copy1" keeps the name inside
+        raise ValueError(
+            f"utils.setup({notebook!r}) вызван в ноутбуке {running!r}: укажите имя этого ноутбука, "
+            "иначе его результаты запишутся под чужим именем."
+        )
+
+
+def running_notebook() -> str | None:
+    """File name (without .ipynb) of the notebook whose kernel runs this, if Jupyter or VS Code says it."""
+    candidates = [os.environ.get("JPY_SESSION_NAME")]  # set by jupyter_server for the kernel it starts
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None:
+            candidates += [shell.user_ns.get("__session__"), shell.user_ns.get("__vsc_ipynb_file__")]
+    except ImportError:
+        pass
+    for path in candidates:
+        if isinstance(path, str) and path.endswith(".ipynb"):
+            return Path(path).stem
+    return None
+
+
+def current_notebook() -> str | None:
+    """The notebook named in the last setup() call, or None."""
+    return _run.get("notebook")
+
+
+def seconds_since_setup() -> float:
+    """Seconds since setup() was called."""
+    if "start" not in _run:
+        raise RuntimeError("Сначала вызовите utils.setup(\"<имя ноутбука>\") в начале ноутбука.")
+    return time.perf_counter() - _run["start"]
+
+
+def accelerator() -> str | None:
+    """Name of the GPU the Keras backend sees, or None."""
+    try:
+        import keras
+
+        backend = keras.backend.backend()
+        if backend == "jax":
+            import jax
+
+            gpus = [d for d in jax.devices() if d.platform == "gpu"]
+            return gpus[0].device_kind if gpus else None
+        if backend == "torch":
+            import torch
+
+            return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+        import tensorflow as tf
+
+        gpus = tf.config.list_physical_devices("GPU")
+        return tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU") if gpus else None
+    except Exception:  # a failed GPU query must not stop the lesson
+        return None
 
 
 def _backend_version() -> str:

@@ -1,4 +1,8 @@
-"""Record a notebook's key figures in results/<profile>/<notebook>.json."""
+"""Record a notebook's key figures: runs/<profile>/<notebook>.<backend>.json, outside git.
+
+A student's run never changes a tracked file. The committed results/ folder and the README table are
+written only by the maintainer command ``python -m utils.report --publish`` (CI runs it too).
+"""
 
 from __future__ import annotations
 
@@ -10,50 +14,37 @@ import platform
 import re
 from pathlib import Path
 
-from .profile import get_profile
+from .profile import accelerator, current_notebook, get_profile, seconds_since_setup
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS_DIR = ROOT / "results"
+RESULTS_DIR = ROOT / "results"  # committed: written by `python -m utils.report --publish`
+RUNS_DIR = ROOT / "runs"  # git-ignored: every run of a notebook writes here
 METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def machine_info() -> str:
     """Short description of the machine: CPU count and the GPU name if Keras sees one."""
     cpu = f"{os.cpu_count()} CPU"
-    gpu = _gpu_name()
+    gpu = accelerator()
     return f"{cpu}, {gpu}" if gpu else f"{cpu}, {platform.machine()}, no GPU"
 
 
-def _gpu_name() -> str | None:
-    try:
-        import keras
-
-        backend = keras.backend.backend()
-        if backend == "jax":
-            import jax
-
-            gpus = [d for d in jax.devices() if d.platform == "gpu"]
-            return gpus[0].device_kind if gpus else None
-        if backend == "torch":
-            import torch
-
-            return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-        import tensorflow as tf
-
-        gpus = tf.config.list_physical_devices("GPU")
-        return tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU") if gpus else None
-    except Exception:  # the record must never fail because a GPU query did
-        return None
+def result_name(notebook: str, backend: str) -> str:
+    """File name of one notebook's results on one backend."""
+    return f"{notebook}.{backend}.json"
 
 
-def record(notebook: str, metrics: dict[str, float], seconds: float, results_dir: Path | None = None) -> Path:
-    """Write the notebook's metrics for the active profile and return the file's path.
+def record(metrics: dict[str, float], *, runs_dir: Path | None = None) -> Path:
+    """Write the metrics of the notebook started by ``setup()`` with the time since then; return the path.
 
-    Metric names must be snake_case and values finite numbers; the file holds
-    notebook, profile, backend, metrics, seconds, machine and date.
+    Metric names must be snake_case and values finite numbers; the file holds notebook, profile,
+    backend, metrics, seconds, machine and date.
     """
     import keras
 
+    notebook = current_notebook()
+    if notebook is None:
+        raise RuntimeError("Сначала вызовите utils.setup(\"<имя ноутбука>\") в начале ноутбука.")
     bad = [name for name in metrics if not METRIC_NAME.match(name)]
     if bad:
         raise ValueError(f"Имена метрик должны быть в snake_case: {bad}")
@@ -63,18 +54,18 @@ def record(notebook: str, metrics: dict[str, float], seconds: float, results_dir
         if not math.isfinite(value):
             raise ValueError(f"Метрика {name} = {value}: ожидалось конечное число")
         values[name] = float(f"{value:.6g}")  # 6 significant digits: tiny errors stay visible
-    profile = get_profile()
-    path = (results_dir or RESULTS_DIR) / profile / f"{notebook}.json"
+    profile, backend = get_profile(), keras.backend.backend()
+    path = (runs_dir or RUNS_DIR) / profile / result_name(notebook, backend)
     path.parent.mkdir(parents=True, exist_ok=True)
     entry = {
         "notebook": notebook,
         "profile": profile,
-        "backend": keras.backend.backend(),
+        "backend": backend,
         "metrics": values,
-        "seconds": round(float(seconds), 1),
+        "seconds": round(seconds_since_setup(), 1),
         "machine": machine_info(),
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"),
     }
     path.write_text(json.dumps(entry, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"Результаты записаны: {path.relative_to(path.parents[2])}")
+    print(f"Результаты записаны в {path} (эта папка не попадает в git)")
     return path

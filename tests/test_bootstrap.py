@@ -1,0 +1,137 @@
+"""The first cell of every notebook, run as Colab and Kaggle would run it: twice, then after a restart.
+
+No network: RNN_COURSE_REPO_URL points at a local git repository made from this working tree, a fake
+`google.colab` module stands for Colab, and a fake `pip` records what would be installed (the test must
+not reinstall the course into the environment that runs it). Each run is a fresh Python process in which
+the installed `utils` is hidden, as it is in a Colab kernel.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from utils.course import BOOTSTRAP_CELL, CLONE_DIR, REPO_URL_VARIABLE
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "02_rnn_from_scratch.ipynb"
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="нужен git")
+
+# Runs code cells like a kernel: one namespace, cells in order. The installed course is hidden first.
+KERNEL = textwrap.dedent(
+    """
+    import json, os, sys
+    root = os.environ["COURSE_ROOT"]
+    sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")]
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != root]
+    import importlib.util
+    assert importlib.util.find_spec("utils") is None, "the installed course is still importable"
+    if os.environ.get("FAKE_COLAB"):
+        import google.colab  # noqa: F401  (Colab imports it before the first cell)
+    namespace = {}
+    for cell in json.load(open(sys.argv[1], encoding="utf-8")):
+        exec(compile(cell, "<cell>", "exec"), namespace)
+    import utils
+    print(json.dumps({"utils": utils.__file__, "profile": os.environ["RNN_COURSE_PROFILE"],
+                      "backend": os.environ["KERAS_BACKEND"], "setup_profile": namespace.get("PROFILE")}))
+    """
+)
+
+
+def setup_cell() -> str:
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    assert code[0] == BOOTSTRAP_CELL
+    return code[1]
+
+
+@pytest.fixture(scope="module")
+def origin(tmp_path_factory) -> Path:
+    """A local git repository holding the course's package, standing for GitHub."""
+    repo = tmp_path_factory.mktemp("origin")
+    for name in ("utils", "notebooks"):
+        shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, repo / name)
+    git = ["git", "-c", "user.name=course", "-c", "user.email=course@example.org", "-c", "init.defaultBranch=main"]
+    for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "course"]):
+        subprocess.run([*git, *command], cwd=repo, check=True)
+    return repo
+
+
+@pytest.fixture(scope="module")
+def fakes(tmp_path_factory) -> Path:
+    """Fake `pip` (logs its arguments) and fake `google.colab`, for PYTHONPATH."""
+    folder = tmp_path_factory.mktemp("fakes")
+    (folder / "pip").mkdir()
+    (folder / "pip" / "__init__.py").write_text("")
+    (folder / "pip" / "__main__.py").write_text(
+        "import json, os, sys\n"
+        "with open(os.environ['FAKE_PIP_LOG'], 'a') as log:\n"
+        "    log.write(json.dumps(sys.argv[1:]) + '\\n')\n"
+    )
+    (folder / "google" / "colab").mkdir(parents=True)  # no google/__init__.py: google.protobuf stays importable
+    (folder / "google" / "colab" / "__init__.py").write_text("")
+    return folder
+
+
+def run_kernel(cells: list[str], workdir: Path, origin: Path, fakes: Path, colab: bool, env_extra: dict) -> dict:
+    cells_file = workdir / "cells.json"
+    cells_file.write_text(json.dumps(cells), encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("RNN_COURSE_", "KERAS_BACKEND"))}
+    env.update(
+        PYTHONPATH=str(fakes),
+        COURSE_ROOT=str(ROOT),
+        FAKE_PIP_LOG=str(workdir / "pip.log"),
+        **{REPO_URL_VARIABLE: str(origin)},
+        **({"FAKE_COLAB": "1"} if colab else {}),
+        **env_extra,
+    )
+    kernel = workdir / "kernel.py"
+    kernel.write_text(KERNEL, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(kernel), str(cells_file)], cwd=workdir, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("colab", [True, False], ids=["colab", "kaggle-like"])
+def test_bootstrap_twice_then_restart(tmp_path, origin, fakes, colab):
+    setup = setup_cell()
+    preset = {"RNN_COURSE_PROFILE": "full"}  # Colab's form fields win; elsewhere the environment wins
+    # Run all, with the first cell run twice; then "restart and run all" in a new process.
+    first = run_kernel([BOOTSTRAP_CELL, BOOTSTRAP_CELL, setup], tmp_path, origin, fakes, colab, preset)
+    second = run_kernel([BOOTSTRAP_CELL, setup], tmp_path, origin, fakes, colab, preset)
+
+    clone = tmp_path / CLONE_DIR
+    for result in (first, second):
+        assert Path(result["utils"]).resolve() == (clone / "utils" / "__init__.py").resolve()
+        assert result["backend"] == "tensorflow"
+        expected = "quick" if colab else "full"
+        assert result["profile"] == result["setup_profile"] == expected
+    assert (clone / ".git").is_dir() and (clone / "notebooks" / NOTEBOOK.name).exists()
+    installs = [json.loads(line) for line in (tmp_path / "pip.log").read_text().splitlines()]
+    assert installs and all(args == ["install", "--quiet", "-e", CLONE_DIR] for args in installs)
+
+
+def test_bootstrap_does_nothing_where_the_course_is_installed(tmp_path, monkeypatch):
+    import keras
+
+    monkeypatch.setenv("KERAS_BACKEND", keras.backend.backend())  # the cell sets it when unset
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    exec(compile(BOOTSTRAP_CELL, "<cell>", "exec"), namespace)  # this environment has `pip install -e .`
+    assert not (tmp_path / CLONE_DIR).exists() and namespace["utils"].__file__.startswith(str(ROOT))
+
+
+def test_clone_failure_says_what_to_do(tmp_path, fakes):
+    missing = tmp_path / "no-such-repository"
+    with pytest.raises(AssertionError, match="Не удалось скачать курс"):
+        run_kernel([BOOTSTRAP_CELL], tmp_path, missing, fakes, colab=True, env_extra={})

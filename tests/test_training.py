@@ -1,0 +1,69 @@
+"""utils.training: one line per epoch, progress of loops, resumable full-profile training."""
+
+import keras
+import numpy as np
+import pytest
+from keras import layers
+
+from utils import setup
+from utils.training import EpochLog, checkpoint_dir, fit_callbacks, progress
+
+X = np.random.default_rng(0).normal(size=(64, 3)).astype("float32")
+Y = X.sum(axis=1, keepdims=True)
+
+
+def tiny_model():
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+def test_one_line_per_epoch(capsys):
+    tiny_model().fit(X, Y, epochs=3, verbose=0, callbacks=fit_callbacks("tiny"))
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(" · ")[0] for line in lines] == ["tiny: эпоха 1/3", "tiny: эпоха 2/3", "tiny: эпоха 3/3"]
+    assert all("loss" in line and " с · " in line for line in lines)
+
+
+def test_one_line_mode_overwrites_and_keeps_times(capsys):
+    log = EpochLog("sweep", one_line=True)
+    tiny_model().fit(X, Y, epochs=2, verbose=0, callbacks=[log])
+    out = capsys.readouterr().out
+    assert out.count("\r") == 2 and out.endswith("\n") and out.count("\n") == 1
+    assert len(log.epoch_seconds) == 2 and all(s >= 0 for s in log.epoch_seconds)
+
+
+def test_quick_keeps_no_checkpoints(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNN_COURSE_CACHE", str(tmp_path))
+    assert not any(isinstance(c, keras.callbacks.BackupAndRestore) for c in fit_callbacks("x"))
+
+
+class Interrupt(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 1:
+            raise KeyboardInterrupt  # a disconnect after the second epoch
+
+
+def test_full_resumes_an_interrupted_training(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("RNN_COURSE_CACHE", str(tmp_path))
+    monkeypatch.setenv("RNN_COURSE_PROFILE", "full")
+    setup("02_rnn_from_scratch")
+    first = tiny_model()
+    with pytest.raises(KeyboardInterrupt):
+        first.fit(X, Y, epochs=4, verbose=0, callbacks=fit_callbacks("adder", Interrupt()))
+    assert checkpoint_dir("adder").is_dir() and tmp_path in checkpoint_dir("adder").parents
+    capsys.readouterr()
+
+    again = tiny_model()  # a new kernel: new weights, same cell
+    history = again.fit(X, Y, epochs=4, verbose=0, callbacks=fit_callbacks("adder"))
+    out = capsys.readouterr().out
+    # the copy is saved after each finished epoch: the interrupted second epoch is trained again
+    assert "найдена копия" in out and "продолжаем с эпохи 2" in out
+    assert len(history.history["loss"]) == 3
+    assert not checkpoint_dir("adder").exists()  # deleted once training has finished
+
+
+def test_progress_yields_everything(capsys):
+    assert list(progress(range(5), label="шаги")) == [0, 1, 2, 3, 4]
+    out = capsys.readouterr().out
+    assert out.startswith("шаги\n") and "5/5" in out

@@ -1,0 +1,97 @@
+"""Training helpers: one line per epoch, progress of long loops, resumable `full` runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import keras
+
+from .profile import current_notebook, get_profile
+
+CACHE_VARIABLE = "RNN_COURSE_CACHE"
+T = TypeVar("T")
+
+
+def cache_dir() -> Path:
+    """Where `full` runs keep their checkpoints: $RNN_COURSE_CACHE or ~/.cache/rnn-course (outside the repository)."""
+    return Path(os.environ.get(CACHE_VARIABLE) or Path.home() / ".cache" / "rnn-course").expanduser()
+
+
+class EpochLog(keras.callbacks.Callback):
+    """One short line per epoch: number, seconds and the logged metrics; ``epoch_seconds`` keeps the times.
+
+    With ``one_line=True`` each epoch overwrites the previous line (for sweeps that train many small models).
+    """
+
+    def __init__(self, name: str = "", one_line: bool = False):
+        super().__init__()
+        self.name, self.one_line = name, one_line
+        self.epoch_seconds: list[float] = []
+
+    def on_train_begin(self, logs=None):
+        self.epochs = self.params.get("epochs")
+        self.first_epoch = True
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.first_epoch and epoch > 0:  # BackupAndRestore restored a copy of an interrupted run
+            print(f"{self.name}: продолжаем с эпохи {epoch + 1} по сохранённой копии весов")
+        self.first_epoch = False
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch_seconds.append(time.perf_counter() - self.started)
+        values = " · ".join(f"{key} {value:.4g}" for key, value in (logs or {}).items() if key != "learning_rate")
+        line = f"{self.name + ': ' if self.name else ''}эпоха {epoch + 1}/{self.epochs} · "
+        line += f"{self.epoch_seconds[-1]:.1f} с · {values}"
+        if self.one_line:
+            print(f"\r{line}", end="", flush=True)
+        else:
+            print(line)
+
+    def on_train_end(self, logs=None):
+        if self.one_line:
+            print()
+
+
+def fit_callbacks(
+    name: str, *extra: keras.callbacks.Callback, one_line: bool = False
+) -> list[keras.callbacks.Callback]:
+    """Callbacks for `model.fit(..., verbose=0, callbacks=fit_callbacks("main", early_stopping))`.
+
+    Always a one-line-per-epoch log. In `full`, also `keras.callbacks.BackupAndRestore` in the cache
+    folder: if the run is interrupted (a Colab disconnect, a restarted kernel), the next run of the same
+    cell continues from the last finished epoch; the copy is deleted when training ends.
+    """
+    callbacks = list(extra)
+    if get_profile() == "full":
+        backup = checkpoint_dir(name)
+        if backup.exists():
+            print(f"{name}: найдена копия незаконченного обучения в {backup}")
+        callbacks.append(keras.callbacks.BackupAndRestore(str(backup)))
+    return [*callbacks, EpochLog(name, one_line)]
+
+
+def checkpoint_dir(name: str) -> Path:
+    """Folder of the resumable copy of one training run of the current notebook."""
+    return cache_dir() / (current_notebook() or "notebook") / f"{name}-{keras.backend.backend()}"
+
+
+def forget_checkpoint(name: str) -> None:
+    """Delete the resumable copy of a run, to train it from scratch."""
+    shutil.rmtree(checkpoint_dir(name), ignore_errors=True)
+
+
+def progress(items: Iterable[T], total: int | None = None, label: str = "") -> Iterator[T]:
+    """Yield items while a `keras.utils.Progbar` shows how many are done: for loops outside `fit`."""
+    total = len(items) if total is None else total  # type: ignore[arg-type]
+    if label:
+        print(label)
+    bar = keras.utils.Progbar(total, interval=0.5)
+    for done, item in enumerate(items, start=1):
+        yield item
+        bar.update(done)
