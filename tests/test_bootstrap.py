@@ -131,6 +131,25 @@ def test_bootstrap_does_nothing_where_the_course_is_installed(tmp_path, monkeypa
     assert not (tmp_path / CLONE_DIR).exists() and namespace["utils"].__file__.startswith(str(ROOT))
 
 
+def test_edited_form_fields_win_when_the_cell_runs_again(monkeypatch):
+    import keras
+
+    monkeypatch.delenv("RNN_COURSE_PROFILE")
+    monkeypatch.setenv("KERAS_BACKEND", keras.backend.backend())
+    namespace = {}
+    exec(compile(BOOTSTRAP_CELL, "<cell>", "exec"), namespace)
+    assert os.environ["RNN_COURSE_PROFILE"] == "quick"  # unset before: the form set it
+    exec(compile(BOOTSTRAP_CELL.replace('PROFILE = "quick"', 'PROFILE = "full"'), "<cell>", "exec"), namespace)
+    assert os.environ["RNN_COURSE_PROFILE"] == "full"  # the student changed the field and ran the cell again
+
+
+def test_notebook_opened_from_an_uninstalled_clone_uses_that_clone(origin, fakes):
+    notebooks = origin / "notebooks"  # Jupyter runs a notebook in its own folder
+    result = run_kernel([BOOTSTRAP_CELL, setup_cell()], notebooks, origin, fakes, colab=False, env_extra={})
+    assert Path(result["utils"]).resolve() == (origin / "utils" / "__init__.py").resolve()
+    assert not (notebooks / CLONE_DIR).exists() and not (notebooks / "pip.log").exists()
+
+
 def test_clone_failure_says_what_to_do(tmp_path, fakes):
     missing = tmp_path / "no-such-repository"
     with pytest.raises(AssertionError, match="Не удалось скачать курс"):

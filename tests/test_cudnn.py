@@ -25,8 +25,29 @@ def test_cudnn_mask_ok_wants_batch_by_time():
         cudnn_mask_ok(np.ones(3))
 
 
-def test_ci_runs_every_notebook_with_the_check():
-    assert os.environ[CHECK_VARIABLE] == "1"  # set by the root conftest.py, inherited by nbval's kernels
+def test_a_notebook_kernel_started_by_the_tests_applies_the_check(tmp_path):
+    """What nbval does for every notebook: a kernel that inherits conftest.py's environment."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    assert os.environ[CHECK_VARIABLE] == "1"
+    cells = [
+        'import utils\nutils.setup("03_imdb_lstm")',
+        "import keras, numpy as np\nfrom keras import layers\n"
+        "X = keras.utils.pad_sequences([[5, 6, 7], [8, 9]], maxlen=5)  # padding='pre': zeros on the left\n"
+        "m = keras.Sequential([keras.Input((None,), dtype='int32'), layers.Embedding(10, 4, mask_zero=True),\n"
+        "                      layers.LSTM(3), layers.Dense(1)])\n"
+        "m.compile(optimizer='adam', loss='mse')\nm.fit(X, np.zeros(2), verbose=0)",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": tmp_path}})
+    if keras.backend.backend() != "tensorflow":
+        client.execute()  # only TensorFlow sends LSTM to cuDNN: nothing to check
+        return
+    with pytest.raises(CellExecutionError, match="right-padded sequences, while using cuDNN"):
+        client.execute()
+    assert "маски проверяются по правилу cuDNN" in notebook.cells[0].outputs[0]["text"]
 
 
 @pytest.fixture

@@ -63,13 +63,17 @@ def test_setup_rejects_the_name_of_another_notebook(monkeypatch, running):
     setup("02_rnn_from_scratch")  # its own name, also in a student's copy
 
 
-def test_full_without_gpu_says_what_it_costs(monkeypatch, capsys):
-    monkeypatch.setenv("RNN_COURSE_PROFILE", "full")
+@pytest.mark.parametrize("profile_name", ["quick", "full"])
+def test_without_gpu_setup_says_what_full_costs(monkeypatch, capsys, profile_name):
+    monkeypatch.setenv("RNN_COURSE_PROFILE", profile_name)
     monkeypatch.setattr(profile, "accelerator", lambda: None)
     setup("05_seq2seq_translation")
-    assert "≈ 40 мин" in capsys.readouterr().out
+    line = capsys.readouterr().out
+    assert "GPU нет" in line and "full на 2 ядрах: ≈ 41 мин" in line
     setup("06_image_captioning_attention")
-    assert "рассчитан на GPU" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "не измеряли" in out
+    assert ("⚠️ Профиль full без GPU" in out) == (profile_name == "full")
 
 
 def test_setup_reports_a_gpu(monkeypatch, capsys):

@@ -6,7 +6,7 @@ import pytest
 from keras import layers
 
 from utils import setup
-from utils.training import EpochLog, checkpoint_dir, fit_callbacks, progress
+from utils.training import EpochLog, checkpoint_dir, fit_callbacks, forget_checkpoint, progress
 
 X = np.random.default_rng(0).normal(size=(64, 3)).astype("float32")
 Y = X.sum(axis=1, keepdims=True)
@@ -58,9 +58,23 @@ def test_full_resumes_an_interrupted_training(tmp_path, monkeypatch, capsys):
     history = again.fit(X, Y, epochs=4, verbose=0, callbacks=fit_callbacks("adder"))
     out = capsys.readouterr().out
     # the copy is saved after each finished epoch: the interrupted second epoch is trained again
-    assert "найдена копия" in out and "продолжаем с эпохи 2" in out
-    assert len(history.history["loss"]) == 3
+    assert "найдена копия" in out and "forget_checkpoint('adder')" in out and "продолжаем с эпохи 2" in out
+    assert out.count("adder: эпоха") == 3
+    assert len(history.history["loss"]) == 4 and history.epoch == [0, 1, 2, 3]  # plots see every epoch
+    assert history.history["loss"][1:] == sorted(history.history["loss"][1:], reverse=True)
     assert not checkpoint_dir("adder").exists()  # deleted once training has finished
+
+
+def test_forget_checkpoint(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNN_COURSE_CACHE", str(tmp_path))
+    monkeypatch.setenv("RNN_COURSE_PROFILE", "full")
+    setup("02_rnn_from_scratch")
+    with pytest.raises(KeyboardInterrupt):
+        tiny_model().fit(X, Y, epochs=4, verbose=0, callbacks=fit_callbacks("adder", Interrupt()))
+    forget_checkpoint("adder")
+    assert not checkpoint_dir("adder").exists()
+    history = tiny_model().fit(X, Y, epochs=2, verbose=0, callbacks=fit_callbacks("adder"))
+    assert len(history.history["loss"]) == 2  # from scratch
 
 
 def test_progress_yields_everything(capsys):

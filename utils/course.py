@@ -26,24 +26,33 @@ BOOTSTRAP_CELL = f'''\
 # @title Запуск в Colab, Kaggle и другом Jupyter без установки курса {{ display-mode: "form" }}
 PROFILE = "quick"  # @param ["quick", "full"]
 BACKEND = "tensorflow"  # @param ["tensorflow", "jax", "torch"]
+import importlib.util
 import os
 import subprocess
 import sys
 
 # Поля формы задают профиль и бэкенд (до импорта Keras!), если их не задали переменные окружения; в Colab поля главнее.
+form_set = globals().setdefault("form_set", set())  # что задала эта форма: при повторном запуске поля снова главнее
 for name, value in {{"RNN_COURSE_PROFILE": PROFILE, "KERAS_BACKEND": BACKEND}}.items():
-    if "google.colab" in sys.modules or name not in os.environ:
+    if "google.colab" in sys.modules or name not in os.environ or name in form_set:
         os.environ[name] = value
+        form_set.add(name)
 try:  # курс установлен (pip install -r requirements.txt): ничего не делаем
     import utils.course
-except ImportError:  # Colab, Kaggle, удалённый Jupyter: скачиваем курс рядом с ноутбуком (один раз)
-    if not os.path.isdir("{CLONE_DIR}"):
-        url = os.environ.get("{REPO_URL_VARIABLE}", "{CLONE_URL}")
-        if subprocess.run(["git", "clone", "--quiet", "--depth", "1", url, "{CLONE_DIR}"]).returncode:
-            raise RuntimeError(f"Не удалось скачать курс из {{url}}: нужен интернет (в Kaggle: Settings → Internet on) "
-                               "или адрес копии курса в переменной {REPO_URL_VARIABLE}.") from None
-    # ставит только недостающие зависимости (sacrebleu); TensorFlow и NumPy среды не трогает
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", "{CLONE_DIR}"], check=True)
-    sys.path.insert(0, os.path.abspath("{CLONE_DIR}"))
+except ModuleNotFoundError as error:
+    if error.name not in ("utils", "utils.course"):
+        raise
+    if os.path.isfile("../utils/course.py"):  # ноутбук открыт из папки notebooks/ курса без установки
+        sys.path.insert(0, os.path.abspath(".."))
+    else:  # Colab, Kaggle, удалённый Jupyter: скачиваем курс рядом с ноутбуком (один раз)
+        if not os.path.isdir("{CLONE_DIR}"):
+            url = os.environ.get("{REPO_URL_VARIABLE}", "{CLONE_URL}")
+            if subprocess.run(["git", "clone", "--quiet", "--depth", "1", url, "{CLONE_DIR}"]).returncode:
+                raise RuntimeError(f"Не удалось скачать курс из {{url}}: нужен интернет (в Kaggle: Settings → "
+                                   "Internet on) или адрес копии курса в переменной {REPO_URL_VARIABLE}.") from None
+        # недостающие пакеты (sacrebleu; бэкенд — только если его нет): TensorFlow и NumPy среды не трогает
+        backend = [] if importlib.util.find_spec(os.environ["KERAS_BACKEND"]) else [os.environ["KERAS_BACKEND"]]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", "{CLONE_DIR}", *backend], check=True)
+        sys.path.insert(0, os.path.abspath("{CLONE_DIR}"))
     sys.modules.pop("utils", None)  # чужой модуль utils, если он был, не должен заслонять курс
 '''.rstrip()

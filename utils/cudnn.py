@@ -40,14 +40,15 @@ def check_masks_as_cudnn() -> bool:
     from keras.src import backend
 
     rnn = importlib.import_module("keras.src.backend.tensorflow.rnn")  # the package exports a function `rnn`
-
-    for name, supports_cudnn in (
-        ("lstm", rnn._do_lstm_arguments_support_cudnn),
-        ("gru", rnn._do_gru_arguments_support_cudnn),
-    ):
+    try:  # Keras's private helpers: another Keras version may lack them, and then there is no check
+        checks = [("lstm", rnn._do_lstm_arguments_support_cudnn), ("gru", rnn._do_gru_arguments_support_cudnn)]
+        assert_valid_mask = rnn._assert_valid_mask
+    except AttributeError:
+        return False
+    for name, supports_cudnn in checks:
         original = getattr(backend, name)
         if not getattr(original, "checks_cudnn_mask", False):
-            setattr(backend, name, _with_mask_check(original, supports_cudnn, rnn._assert_valid_mask))
+            setattr(backend, name, _with_mask_check(original, supports_cudnn, assert_valid_mask))
     return True
 
 

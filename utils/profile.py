@@ -15,11 +15,11 @@ PROFILE_VARIABLE = "RNN_COURSE_PROFILE"
 PROFILES = ("quick", "full")
 DEFAULT_PROFILE = "quick"
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-# `full` on a 2-core CPU without a GPU, as measured (README); None: not measured, made for a GPU
+# Measured times of `full` on the 2-core CPU without a GPU: results/full and COURSE_GUIDE §11 (05, 2026-11-23).
 FULL_ON_CPU = {
-    "02_rnn_from_scratch": "≈ 35 с",
-    "04_alice_gru_generator": "≈ 2,5 мин (бэкенд JAX)",
-    "05_seq2seq_translation": "≈ 40 мин",
+    "02_rnn_from_scratch": "≈ 33 с",
+    "04_alice_gru_generator": "≈ 2,5 мин на бэкенде JAX",
+    "05_seq2seq_translation": "≈ 41 мин",
 }
 
 T = TypeVar("T")
@@ -64,21 +64,19 @@ def setup(notebook: str, seed: int = 42) -> str:
     cudnn_check = check_requested() and check_masks_as_cudnn()
     _run.update(notebook=notebook, start=time.perf_counter())
     device = accelerator()
+    full_cost = FULL_ON_CPU.get(notebook, "не измеряли, он рассчитан на GPU")
     print(
         f"{notebook} · профиль {profile} · Keras {keras.__version__} (бэкенд {keras.backend.backend()}"
         f"{_backend_version()}) · NumPy {np.__version__} · Python {platform.python_version()} · seed {seed}"
-        f" · {f'GPU: {device}' if device else f'GPU нет, {os.cpu_count()} ядер CPU'}"
+        f" · {f'GPU: {device}' if device else f'GPU нет, {os.cpu_count()} ядер CPU (full на 2 ядрах: {full_cost})'}"
         + (" · маски проверяются по правилу cuDNN" if cudnn_check else "")
     )
     wanted = os.environ.get("KERAS_BACKEND")
     if wanted and wanted != keras.backend.backend():
         print(f"⚠️ Запрошен бэкенд {wanted}, но Keras уже загружен с {keras.backend.backend()}: перезапустите ядро.")
-    if profile == "full" and not device:
-        cost = FULL_ON_CPU.get(notebook)
-        print(
-            f"⚠️ Профиль full без GPU: на 2 ядрах CPU мы измерили {cost}." if cost else
-            "⚠️ Профиль full рассчитан на GPU; на CPU он займёт долгие часы. Для урока хватит quick."
-        )
+    if profile == "full" and not device and notebook not in FULL_ON_CPU:
+        print("⚠️ Профиль full без GPU: время на CPU мы не измеряли, оно может быть очень долгим; "
+              "для урока хватит quick.")
     return profile
 
 
@@ -88,7 +86,8 @@ def check_notebook_name(notebook: str) -> None:
     if known and notebook not in known:
         raise ValueError(f"Нет ноутбука {notebook!r}; в курсе есть: {', '.join(known)}.")
     running = running_notebook()
-    if running and notebook not in running:  # a copy such as "01_intro-Copy1" keeps the name inside
+    others = [name for name in known if name != notebook and name in (running or "")]
+    if others:  # the file is another course notebook (or its copy): a copy-pasted name; a renamed file is fine
         raise ValueError(
             f"utils.setup({notebook!r}) вызван в ноутбуке {running!r}: укажите имя этого ноутбука, "
             "иначе его результаты запишутся под чужим именем."

@@ -64,7 +64,7 @@ def record(metrics: dict[str, float], *, runs_dir: Path | None = None) -> Path:
         "metrics": values,
         "seconds": round(seconds_since_setup(), 1),
         "machine": machine_info(),
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
     }
     path.write_text(json.dumps(entry, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"Результаты записаны в {path} (эта папка не попадает в git)")

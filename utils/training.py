@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -28,10 +29,11 @@ class EpochLog(keras.callbacks.Callback):
     With ``one_line=True`` each epoch overwrites the previous line (for sweeps that train many small models).
     """
 
-    def __init__(self, name: str = "", one_line: bool = False):
+    def __init__(self, name: str = "", one_line: bool = False, logs_file: Path | None = None):
         super().__init__()
-        self.name, self.one_line = name, one_line
+        self.name, self.one_line, self.logs_file = name, one_line, logs_file
         self.epoch_seconds: list[float] = []
+        self.earlier: list[dict] = []  # epochs of an interrupted run, put back into the history at the end
 
     def on_train_begin(self, logs=None):
         self.epochs = self.params.get("epochs")
@@ -40,11 +42,17 @@ class EpochLog(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         if self.first_epoch and epoch > 0:  # BackupAndRestore restored a copy of an interrupted run
             print(f"{self.name}: продолжаем с эпохи {epoch + 1} по сохранённой копии весов")
+            if self.logs_file and self.logs_file.exists():
+                self.earlier = json.loads(self.logs_file.read_text())[:epoch]
         self.first_epoch = False
         self.started = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch_seconds.append(time.perf_counter() - self.started)
+        if self.logs_file and self.logs_file.parent.exists():
+            row = {key: float(value) for key, value in (logs or {}).items()}
+            self.done = [*getattr(self, "done", self.earlier), row]
+            self.logs_file.write_text(json.dumps(self.done))
         values = " · ".join(f"{key} {value:.4g}" for key, value in (logs or {}).items() if key != "learning_rate")
         line = f"{self.name + ': ' if self.name else ''}эпоха {epoch + 1}/{self.epochs} · "
         line += f"{self.epoch_seconds[-1]:.1f} с · {values}"
@@ -56,6 +64,11 @@ class EpochLog(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.one_line:
             print()
+        history = getattr(self.model, "history", None)
+        if self.earlier and history is not None:  # the returned History shows every epoch, not only the resumed ones
+            for key, values in history.history.items():
+                values[:0] = [row.get(key, float("nan")) for row in self.earlier]
+            history.epoch[:0] = list(range(len(self.earlier)))
 
 
 def fit_callbacks(
@@ -64,15 +77,18 @@ def fit_callbacks(
     """Callbacks for `model.fit(..., verbose=0, callbacks=fit_callbacks("main", early_stopping))`.
 
     Always a one-line-per-epoch log. In `full`, also `keras.callbacks.BackupAndRestore` in the cache
-    folder: if the run is interrupted (a Colab disconnect, a restarted kernel), the next run of the same
-    cell continues from the last finished epoch; the copy is deleted when training ends.
+    folder: if the run is interrupted (a crashed or restarted kernel; in Colab a recycled machine loses its
+    disk, so point RNN_COURSE_CACHE at a mounted Drive), running the notebook again continues from the last
+    finished epoch, and the returned history holds every epoch. The copy is deleted when training ends.
     """
     callbacks = list(extra)
     if get_profile() == "full":
         backup = checkpoint_dir(name)
         if backup.exists():
-            print(f"{name}: найдена копия незаконченного обучения в {backup}")
+            print(f"{name}: найдена копия незаконченного обучения в {backup}; если вы изменили модель, "
+                  f"удалите её: utils.training.forget_checkpoint({name!r})")
         callbacks.append(keras.callbacks.BackupAndRestore(str(backup)))
+        return [*callbacks, EpochLog(name, one_line, logs_file=backup / "epochs.json")]
     return [*callbacks, EpochLog(name, one_line)]
 
 
