@@ -50,13 +50,16 @@ def test_imdb_num_words_and_maxlen():
 
 
 @pytest.mark.parametrize("kwargs", [{"num_words": 30_000}, {"maxlen": 1000}])
-def test_imdb_quick_limits_are_explained(kwargs):
-    with pytest.raises(ValueError, match="профиле quick"):
+def test_imdb_bundle_limits_are_explained(kwargs):
+    with pytest.raises(ValueError, match="копии IMDb из data/.*RNN_COURSE_IMDB=keras"):
         load_imdb(**kwargs)
 
 
-def test_word_index_decodes_the_raw_review(imdb):
-    (_, _), (x_test, y_test) = imdb
+@pytest.mark.parametrize("profile", ["quick", "full"])
+def test_word_index_decodes_the_raw_review(imdb, monkeypatch, profile):
+    """Notebook 03 shows raw review i next to x_test[i]: in every profile it is that very review."""
+    monkeypatch.setenv("RNN_COURSE_PROFILE", profile)
+    (_, _), (x_test, y_test) = load_imdb(num_words=20_000) if profile == "full" else imdb
     word_index = imdb_word_index()
     index_to_word = {rank + 3: word for word, rank in word_index.items()}
     reviews = imdb_raw_reviews()
@@ -118,13 +121,34 @@ def test_missing_checksums_file(data_copy):
         load_alice()
 
 
-def test_full_profile_without_network_fails_early_in_russian(monkeypatch, tmp_path):
+def test_full_profile_reads_the_bundled_imdb_without_network(monkeypatch):
+    import keras
+
+    monkeypatch.setenv("RNN_COURSE_PROFILE", "full")
+    monkeypatch.setattr(keras.utils, "get_file", lambda *a, **k: pytest.fail("full must not download IMDb"))
+    (x_train, _), (x_test, _) = load_imdb(num_words=20_000)
+    assert len(x_train) == len(x_test) == 25_000 and len(imdb_word_index()) > 19_000
+
+
+def test_wrong_imdb_source_is_explained(monkeypatch):
+    monkeypatch.setenv("RNN_COURSE_IMDB", "hub")
+    with pytest.raises(ValueError, match="bundled.*keras"):
+        load_imdb()
+
+
+def test_keras_imdb_has_no_matching_raw_reviews(monkeypatch):
+    monkeypatch.setenv("RNN_COURSE_IMDB", "keras")
+    assert imdb_raw_reviews() == []
+
+
+def test_keras_imdb_without_network_fails_early_in_russian(monkeypatch, tmp_path):
     import keras
 
     def no_network(*args, **kwargs):
         raise Exception("URL fetch failure: [Errno -3] Temporary failure in name resolution")
 
-    monkeypatch.setenv("RNN_COURSE_PROFILE", "full")
+    monkeypatch.setenv("RNN_COURSE_IMDB", "keras")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.setattr(keras.utils, "get_file", no_network)
     for loader in (load_imdb, imdb_word_index):
         with pytest.raises(data.DataUnavailableError, match="интернет") as error:
@@ -142,11 +166,31 @@ def test_full_profile_uses_the_keras_cache(monkeypatch, tmp_path):
         calls.append((fname, origin, file_hash))
         return str(tmp_path / fname)
 
-    monkeypatch.setenv("RNN_COURSE_PROFILE", "full")
+    monkeypatch.setenv("RNN_COURSE_IMDB", "keras")
     monkeypatch.setattr(keras.utils, "get_file", fake_get_file)
     monkeypatch.setattr(keras.datasets.imdb, "get_word_index", lambda: {"the": 1})
     assert imdb_word_index() == {"the": 1}
     assert calls == [("imdb_word_index.json", data.KERAS_IMDB_URL + "imdb_word_index.json", data.KERAS_WORD_INDEX_MD5)]
+
+
+@pytest.mark.parametrize("where", ["cache", "download"])
+def test_checksum_mismatch_is_reported_as_a_corrupted_file(monkeypatch, tmp_path, where):
+    import keras
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    cached = tmp_path / "datasets" / "imdb.npz"
+    cached.parent.mkdir()
+    cached.write_bytes(b"half a file")
+
+    def get_file(fname, origin, file_hash):
+        if where == "cache":  # Keras re-downloads a mismatching cached file: offline that fails
+            raise Exception("URL fetch failure: [Errno -3] Temporary failure in name resolution")
+        raise ValueError("Incomplete or corrupted file detected. The sha256 file hash does not match")
+
+    monkeypatch.setattr(keras.utils, "get_file", get_file)
+    with pytest.raises(data.DataFileError, match="повреждён или неполон") as error:
+        data.download("imdb.npz", data.KERAS_IMDB_URL + "imdb.npz", data.KERAS_IMDB_SHA256)
+    assert str(cached) in str(error.value) and cached.read_bytes() == b"half a file"  # nothing deleted
 
 
 @pytest.mark.skipif(not SHARED_DATASETS.exists(), reason="../shared/datasets is not beside the checkout")

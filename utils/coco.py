@@ -59,11 +59,14 @@ def read_coco_captions(annotations_zip: Path, images_zip: Path, split: str = "va
     return pixels, [captions[image["id"]] for image in images]
 
 
+def coco_archives() -> tuple[Path, Path]:
+    """COCO 2017 caption annotations and validation photos: downloaded once, checked by sha256."""
+    return download(*COCO_ANNOTATIONS), download(*COCO_VAL_IMAGES)
+
+
 def load_coco_captions(limit: int | None = None, image_size: int = 224) -> tuple[np.ndarray, list[list[str]]]:
     """COCO 2017 validation photos with their captions (downloaded once, checked by sha256)."""
-    annotations = download(*COCO_ANNOTATIONS)
-    images = download(*COCO_VAL_IMAGES)
-    return read_coco_captions(annotations, images, "val2017", limit, image_size)
+    return read_coco_captions(*coco_archives(), "val2017", limit, image_size)
 
 
 def write_coco_fixture(folder: Path, images: np.ndarray, captions: list[list[str]], split: str = "val2017"

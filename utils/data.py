@@ -1,7 +1,7 @@
-"""Data loaders: bundled files in data/ for `quick`, real downloads for `full`.
+"""Data loaders: bundled files in data/ (both profiles where they suffice), downloads for the rest.
 
-Every bundled file is checked against data/SHA256SUMS before use. Downloads go
-through keras.utils.get_file with a checksum into the Keras cache.
+Every bundled file is checked against data/SHA256SUMS before use. Downloads (COCO in notebook 06's
+`full`, Keras's imdb.npz on request) go through keras.utils.get_file with a checksum into the Keras cache.
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ import csv
 import gzip
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
 import numpy as np
-
-from .profile import get_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
@@ -27,6 +26,7 @@ RESTORE_HINT = (
 
 IMDB_QUICK_NUM_WORDS = 20_000  # the bundled IMDb keeps the 20,000 most frequent word ids
 IMDB_QUICK_KEEP_LAST = 400  # ... and the last 400 ids of each review
+IMDB_SOURCE_VARIABLE = "RNN_COURSE_IMDB"  # "bundled" (default, both profiles) or "keras" (download imdb.npz)
 KERAS_IMDB_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 KERAS_IMDB_SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
 KERAS_WORD_INDEX_MD5 = "bfafd718b763782e994055a2d397834f"
@@ -77,13 +77,39 @@ def bundled_file(name: str, data_dir: Path | None = None) -> Path:
 
 
 def download(fname: str, origin: str, file_hash: str) -> Path:
-    """Download (once, then from the Keras cache) a full-profile file, checked by its hash."""
+    """Download (once, then from the Keras cache) a full-profile file, checked by its hash.
+
+    A file whose hash does not match (in the cache, or just downloaded) is reported as corrupted;
+    any other failure as a missing network. Nothing in the cache is deleted by this function.
+    """
     import keras
 
+    cached = keras_cache_dir() / fname
     try:
         return Path(keras.utils.get_file(fname, origin=origin, file_hash=file_hash))
     except Exception as error:  # get_file raises plain Exception on network errors
-        raise download_failed(f"{fname} с {origin}", error, "~/.keras/datasets") from error
+        if "corrupted" in str(error) or (cached.exists() and file_digest(cached, file_hash) != file_hash):
+            raise DataFileError(
+                f"Файл {cached} повреждён или неполон: его контрольная сумма не совпала с {file_hash[:16]}…. "
+                "Удалите его и запустите ячейку снова (нужен интернет, чтобы скачать файл заново)."
+            ) from error
+        raise download_failed(f"{fname} с {origin}", error, str(keras_cache_dir())) from error
+
+
+def keras_cache_dir() -> Path:
+    """Where keras.utils.get_file keeps datasets: $KERAS_HOME/datasets or ~/.keras/datasets."""
+    return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras") / "datasets"
+
+
+def file_digest(path: Path, like: str) -> str:
+    """sha256 of a file, or md5 when ``like`` is an md5 (32 hex digits), as Keras's file_hash."""
+    if len(like) != 32:
+        return sha256(path)
+    digest = hashlib.md5()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def download_failed(what: str, error: Exception, cache: str) -> DataUnavailableError:
@@ -120,6 +146,17 @@ def imdb_encode(text: str, word_index: dict[str, int], num_words: int) -> tuple[
 
 
 
+def imdb_source() -> str:
+    """Where IMDb comes from: 'bundled' (data/, all 25,000 + 25,000 reviews) or 'keras' (RNN_COURSE_IMDB=keras)."""
+    source = os.environ.get(IMDB_SOURCE_VARIABLE, "bundled").strip().lower() or "bundled"
+    if source not in ("bundled", "keras"):
+        raise ValueError(
+            f"{IMDB_SOURCE_VARIABLE}={source!r}: допустимо bundled (копия из data/, по умолчанию) "
+            "или keras (скачать imdb.npz Keras: весь словарь и полные отзывы)."
+        )
+    return source
+
+
 def load_imdb(num_words: int | None = None, maxlen: int | None = None) -> tuple[tuple, tuple]:
     """IMDb reviews as `keras.datasets.imdb.load_data` returns them.
 
@@ -128,24 +165,27 @@ def load_imdb(num_words: int | None = None, maxlen: int | None = None) -> tuple[
     25,000 reviews each. ``num_words`` keeps ids below it (others become 2);
     ``maxlen`` drops reviews of ``maxlen`` ids or more, as Keras does.
 
-    ``quick``: the bundled copy, built from the raw reviews by scripts/build_data.py;
-    ids are capped at 20,000 and only the last 400 ids of each review are kept
-    (exactly what ``pad_sequences(maxlen<=400)`` keeps). ``full``: Keras's own file.
+    By default, in both profiles, the bundled copy of all 50,000 reviews, built from the raw reviews by
+    scripts/build_data.py: ids are capped at 20,000 and only the last 400 ids of each review are kept
+    (exactly what ``pad_sequences(maxlen<=400)`` keeps). With RNN_COURSE_IMDB=keras: Keras's own
+    imdb.npz (downloaded once, checked by sha256) for a larger vocabulary or longer reviews.
     """
-    if get_profile() == "full":
+    if imdb_source() == "keras":
         download("imdb.npz", KERAS_IMDB_URL + "imdb.npz", KERAS_IMDB_SHA256)
         import keras
 
         return keras.datasets.imdb.load_data(num_words=num_words, maxlen=maxlen)
     if num_words is not None and num_words > IMDB_QUICK_NUM_WORDS:
         raise ValueError(
-            f"В профиле quick словарь IMDb ограничен {IMDB_QUICK_NUM_WORDS} словами, "
-            f"а запрошено num_words={num_words}. Возьмите num_words ≤ {IMDB_QUICK_NUM_WORDS} или профиль full."
+            f"В копии IMDb из data/ словарь ограничен {IMDB_QUICK_NUM_WORDS} словами, а запрошено "
+            f"num_words={num_words}. Возьмите num_words ≤ {IMDB_QUICK_NUM_WORDS} или задайте "
+            f"{IMDB_SOURCE_VARIABLE}=keras (скачает imdb.npz Keras)."
         )
     if maxlen is not None and maxlen > IMDB_QUICK_KEEP_LAST:
         raise ValueError(
-            f"В профиле quick у рецензий сохранены последние {IMDB_QUICK_KEEP_LAST} слов, "
-            f"а запрошено maxlen={maxlen}. Возьмите maxlen ≤ {IMDB_QUICK_KEEP_LAST} или профиль full."
+            f"В копии IMDb из data/ у рецензий сохранены последние {IMDB_QUICK_KEEP_LAST} слов, а запрошено "
+            f"maxlen={maxlen}. Возьмите maxlen ≤ {IMDB_QUICK_KEEP_LAST} или задайте "
+            f"{IMDB_SOURCE_VARIABLE}=keras (скачает imdb.npz Keras)."
         )
     with np.load(bundled_file("imdb_quick.npz")) as f:
         arrays = {key: f[key] for key in f.files}
@@ -169,9 +209,9 @@ def _imdb_split(arrays: dict, split: str, num_words: int | None, maxlen: int | N
 def imdb_word_index() -> dict[str, int]:
     """Keras's IMDb word index: word → frequency rank (1 = most frequent); id = rank + 3.
 
-    ``quick``: the words whose id is below 20,000 (the bundled vocabulary); ``full``: all 88,584.
+    Bundled: the words whose id is below 20,000; with RNN_COURSE_IMDB=keras: all 88,584.
     """
-    if get_profile() == "full":
+    if imdb_source() == "keras":
         download("imdb_word_index.json", KERAS_IMDB_URL + "imdb_word_index.json", KERAS_WORD_INDEX_MD5)
         import keras
 
@@ -183,8 +223,11 @@ def imdb_word_index() -> dict[str, int]:
 def imdb_raw_reviews() -> list[tuple[str, int]]:
     """The first 300 raw test reviews (text with its <br /> tags, label 0/1).
 
-    They are in the order of the bundled ``x_test``: review i is ``x_test[i]`` in ``quick``.
+    They are in the order of the bundled ``x_test``: review i is ``x_test[i]`` in both profiles.
+    With RNN_COURSE_IMDB=keras the reviews are in Keras's order, so there is no matching text: [].
     """
+    if imdb_source() == "keras":
+        return []
     with gzip.open(bundled_file("imdb_test_raw_sample.tsv.gz"), "rt", encoding="utf-8", newline="") as f:
         return [(row["text"], int(row["label"])) for row in csv.DictReader(f, delimiter="\t")]
 
