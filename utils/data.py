@@ -42,11 +42,8 @@ class DataUnavailableError(RuntimeError):
 
 def sha256(path: Path) -> str:
     """Hex sha256 of a file."""
-    digest = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def expected_checksums(data_dir: Path | None = None) -> dict[str, str]:
@@ -103,13 +100,8 @@ def keras_cache_dir() -> Path:
 
 def file_digest(path: Path, like: str) -> str:
     """sha256 of a file, or md5 when ``like`` is an md5 (32 hex digits), as Keras's file_hash."""
-    if len(like) != 32:
-        return sha256(path)
-    digest = hashlib.md5()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "md5" if len(like) == 32 else "sha256").hexdigest()
 
 
 def download_failed(what: str, error: Exception, cache: str) -> DataUnavailableError:

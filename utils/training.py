@@ -33,25 +33,26 @@ class EpochLog(keras.callbacks.Callback):
         super().__init__()
         self.name, self.one_line, self.logs_file = name, one_line, logs_file
         self.epoch_seconds: list[float] = []
-        self.earlier: list[dict] = []  # epochs of an interrupted run, put back into the history at the end
 
     def on_train_begin(self, logs=None):
         self.epochs = self.params.get("epochs")
         self.first_epoch = True
+        self.earlier: list[dict] = []  # epochs of an interrupted run, put back into the history at the end
+        self.done: list[dict] = []  # every finished epoch's logs, saved beside the resumable copy
 
     def on_epoch_begin(self, epoch, logs=None):
         if self.first_epoch and epoch > 0:  # BackupAndRestore restored a copy of an interrupted run
             print(f"{self.name}: продолжаем с эпохи {epoch + 1} по сохранённой копии весов")
             if self.logs_file and self.logs_file.exists():
                 self.earlier = json.loads(self.logs_file.read_text())[:epoch]
+                self.done = list(self.earlier)
         self.first_epoch = False
         self.started = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch_seconds.append(time.perf_counter() - self.started)
         if self.logs_file and self.logs_file.parent.exists():
-            row = {key: float(value) for key, value in (logs or {}).items()}
-            self.done = [*getattr(self, "done", self.earlier), row]
+            self.done.append({key: float(value) for key, value in (logs or {}).items()})
             self.logs_file.write_text(json.dumps(self.done))
         values = " · ".join(f"{key} {value:.4g}" for key, value in (logs or {}).items() if key != "learning_rate")
         line = f"{self.name + ': ' if self.name else ''}эпоха {epoch + 1}/{self.epochs} · "
