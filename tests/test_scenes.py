@@ -1,7 +1,9 @@
+from collections import Counter
+
 import numpy as np
 import pytest
 
-from utils.scenes import COLOURS, SHAPES, SceneObject, caption, make_scenes
+from utils.scenes import COLOURS, SHAPES, SceneObject, caption, make_scenes, named_objects, object_f1
 
 
 def test_same_seed_same_scenes_other_seed_other_scenes():
@@ -54,3 +56,26 @@ def test_boxes_hold_exactly_the_objects_colour():
 def test_bad_arguments_get_a_clear_error():
     with pytest.raises(ValueError, match="объектов"):
         make_scenes(1, max_objects=0)
+
+
+def test_named_objects_reads_colour_and_shape_in_any_gender():
+    text = "синяя рамка слева вверху, жёлтое кольцо в центре и красный круг справа внизу"
+    assert named_objects(text) == Counter({("синий", "рамка"): 1, ("жёлтый", "кольцо"): 1, ("красный", "круг"): 1})
+    assert named_objects("круг и круг") == Counter({(None, "круг"): 2})
+    assert named_objects("") == Counter()
+
+
+def test_object_f1_ignores_position_and_counts_multisets():
+    box = (0, 0, 4, 4)
+    scene = [SceneObject("круг", "красный", 0, 0, box), SceneObject("рамка", "синий", 2, 2, box)]
+    assert object_f1(caption(scene), scene) == 1.0
+    assert object_f1("синяя рамка в центре и красный круг справа внизу", scene) == 1.0  # places wrong, objects right
+    assert object_f1("красный круг слева вверху", scene) == 2 * 1 / 3  # one of two found, nothing extra
+    assert object_f1("красный круг слева вверху и красный круг в центре", scene) == 0.5  # 1 match of 2 + 2
+    assert object_f1("синий круг слева вверху", scene) == 0.0  # colour wrong: the pair does not match
+    assert object_f1("", []) == 1.0 and object_f1("", scene) == 0.0
+
+
+def test_true_captions_have_object_f1_one():
+    _, captions, scenes = make_scenes(100, seed=5)
+    assert all(object_f1(c, objects) == 1.0 for c, objects in zip(captions, scenes, strict=True))

@@ -8,6 +8,8 @@ reading order (top row first, left to right), joined by commas and «и».
 
 from __future__ import annotations
 
+import collections
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,3 +100,26 @@ def make_scenes(count: int, seed: int = 0, image_size: int = 64, max_objects: in
         scenes.append(objects)
         captions.append(caption(objects))
     return images, captions, scenes
+
+
+_ADJECTIVE_COLOUR = {form: colour for colour, (_, forms) in COLOURS.items() for form in forms.values()}
+
+
+def named_objects(text: str) -> collections.Counter:
+    """The multiset of (colour, shape) pairs a caption names: each shape word with the adjective before it.
+
+    A shape without a colour adjective right before it counts as (None, shape); other words are ignored.
+    """
+    words = re.findall(r"\w+", text)
+    return collections.Counter((_ADJECTIVE_COLOUR.get(words[i - 1]) if i else None, word)
+                               for i, word in enumerate(words) if word in SHAPES)
+
+
+def object_f1(text: str, objects: list[SceneObject]) -> float:
+    """F1 between the (colour, shape) pairs a caption names and those in the scene (1.0 if both are empty).
+
+    Position and order are ignored: this measures *what* a caption got right, not *where*.
+    """
+    named, present = named_objects(text), collections.Counter((o.colour, o.shape) for o in objects)
+    total = sum(named.values()) + sum(present.values())
+    return 1.0 if total == 0 else 2 * sum((named & present).values()) / total
