@@ -1,0 +1,97 @@
+import pytest
+
+from utils.translation import (
+    bootstrap_ci,
+    corpus_scores,
+    detokenize,
+    group_references,
+    paired_bootstrap,
+    reference_streams,
+    signatures,
+    split_by_source,
+    tokenize,
+)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Том - ваш учитель.",
+    "Кто-то отравил нашу собаку, ок?",
+    "Tom's here; where is Mary?",
+    "Он сказал: «Привет!»",
+    "Это (кажется) правда.",
+])
+def test_detokenize_round_trip(sentence):
+    assert detokenize(tokenize(sentence)) == sentence.lower()
+
+
+def test_tokenize_keeps_hyphenated_words():
+    assert tokenize("Кто-то - здесь.") == ["кто-то", "-", "здесь", "."]
+
+
+PAIRS = [(f"sentence {i}.", f"перевод {i}.") for i in range(40)] + [("sentence 3.", "ещё перевод 3.")]
+
+
+def test_group_references_keeps_all_translations():
+    refs = group_references(PAIRS)
+    assert refs["sentence 3."] == ["перевод 3.", "ещё перевод 3."] and len(refs) == 40
+
+
+def test_split_by_source_holds_out_whole_sentences():
+    (dev, test), train = split_by_source(PAIRS, [5, 7], seed=1)
+    assert len(dev) == 5 and len(test) == 7
+    held = {en for en, _ in dev + test}
+    assert len(held) == 12
+    assert not held & {en for en, _ in train}
+    assert len(train) + sum(len(refs) for _, refs in dev + test) == len(PAIRS)
+    assert split_by_source(PAIRS, [5, 7], seed=1) == ([dev, test], train)  # deterministic
+
+
+def test_same_sentence_up_to_case_and_spacing_is_one_source():
+    pairs = PAIRS + [("Sentence  3.", "третий перевод 3.")]
+    assert group_references(pairs)["sentence 3."][-1] == "третий перевод 3."
+    parts, train = split_by_source(pairs, [40])
+    assert not train and sum(len(refs) for _, refs in parts[0]) == len(pairs)
+
+
+def test_split_by_source_eligible_and_too_few():
+    (part,), _ = split_by_source(PAIRS, [4], eligible=lambda en: en.endswith("1."))
+    assert all(en.endswith("1.") for en, _ in part)
+    with pytest.raises(ValueError):
+        split_by_source(PAIRS, [5], eligible=lambda en: en.endswith("1."))
+
+
+def test_reference_streams_pad_with_none():
+    assert reference_streams([["a"], ["b", "c"]]) == [["a", "b"], [None, "c"]]
+
+
+def test_scores_use_every_reference_and_lowercase():
+    refs = [["Том - ваш учитель.", "Том — твой учитель."], ["Я люблю чай."]]
+    bleu, chrf = corpus_scores(["том — твой учитель.", "я люблю чай."], refs)
+    assert bleu == pytest.approx(100) and chrf == pytest.approx(100)
+    bleu_one, _ = corpus_scores(["том — твой учитель.", "я люблю чай."], [r[:1] for r in refs])
+    assert bleu_one < 100
+    sigs = signatures(refs)
+    assert "case:lc" in sigs["BLEU"] and "nrefs:var" in sigs["BLEU"] and "case:lc" in sigs["chrF"]
+
+
+def test_paired_bootstrap():
+    refs = [[f"это предложение номер {i} ."] for i in range(30)]
+    good = [r[0] for r in refs]
+    bad = [f"это номер {i} ." if i % 2 else r[0] for i, r in enumerate(refs)]
+    result = paired_bootstrap(bad, good, refs, n_samples=200)
+    for name in ("BLEU", "chrF"):
+        r = result[name]
+        assert r["system"] > r["baseline"] and r["delta"] > 0
+        assert 0 < r["delta_low"] <= r["delta"] <= r["delta_high"]
+        assert r["p_value"] < 0.05 and r["system_ci"] >= 0 and r["baseline_ci"] > 0
+    same = paired_bootstrap(good, good, refs, n_samples=100)["BLEU"]
+    assert same["delta_low"] == same["delta_high"] == 0
+
+
+def test_bootstrap_ci():
+    refs = [[f"это предложение номер {i} ."] for i in range(30)]
+    hyps = [f"это номер {i} ." if i % 2 else r[0] for i, r in enumerate(refs)]
+    ci = bootstrap_ci(hyps, refs, n_samples=200)
+    bleu, chrf = corpus_scores(hyps, refs)
+    assert ci["BLEU"][0] == pytest.approx(bleu) and ci["chrF"][0] == pytest.approx(chrf)
+    assert 0 < ci["BLEU"][1] < 30 and 0 < ci["chrF"][1] < 30
