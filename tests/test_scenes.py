@@ -79,3 +79,16 @@ def test_object_f1_ignores_position_and_counts_multisets():
 def test_true_captions_have_object_f1_one():
     _, captions, scenes = make_scenes(100, seed=5)
     assert all(object_f1(c, objects) == 1.0 for c, objects in zip(captions, scenes, strict=True))
+
+
+def test_object_f1_with_place_needs_the_right_place():
+    box = (0, 0, 4, 4)
+    scene = [SceneObject("круг", "красный", 0, 0, box), SceneObject("рамка", "синий", 1, 1, box)]
+    assert named_objects(caption(scene), with_place=True) == Counter(
+        {("красный", "круг", "слева вверху"): 1, ("синий", "рамка", "в центре"): 1})
+    assert object_f1(caption(scene), scene, with_place=True) == 1.0
+    swapped = "красный круг в центре и синяя рамка слева вверху"  # right objects, wrong places
+    assert object_f1(swapped, scene) == 1.0 and object_f1(swapped, scene, with_place=True) == 0.0
+    assert object_f1("красный круг слева вверху и синяя рамка справа", scene, with_place=True) == 0.5
+    _, captions, scenes = make_scenes(100, seed=6)
+    assert all(object_f1(c, o, with_place=True) == 1.0 for c, o in zip(captions, scenes, strict=True))

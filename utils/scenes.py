@@ -103,23 +103,35 @@ def make_scenes(count: int, seed: int = 0, image_size: int = 64, max_objects: in
 
 
 _ADJECTIVE_COLOUR = {form: colour for colour, (_, forms) in COLOURS.items() for form in forms.values()}
+_PLACE_WORDS = {"слева", "справа", "вверху", "внизу", "в", "центре"}
 
 
-def named_objects(text: str) -> collections.Counter:
+def named_objects(text: str, with_place: bool = False) -> collections.Counter:
     """The multiset of (colour, shape) pairs a caption names: each shape word with the adjective before it.
 
     A shape without a colour adjective right before it counts as (None, shape); other words are ignored.
+    With ``with_place`` each pair also gets the place words after the shape («слева вверху»).
     """
     words = re.findall(r"\w+", text)
-    return collections.Counter((_ADJECTIVE_COLOUR.get(words[i - 1]) if i else None, word)
-                               for i, word in enumerate(words) if word in SHAPES)
+    named = collections.Counter()
+    for i, word in enumerate(words):
+        if word in SHAPES:
+            colour = _ADJECTIVE_COLOUR.get(words[i - 1]) if i else None
+            place = []
+            while with_place and i + 1 + len(place) < len(words) and words[i + 1 + len(place)] in _PLACE_WORDS:
+                place.append(words[i + 1 + len(place)])
+            named[(colour, word, " ".join(place)) if with_place else (colour, word)] += 1
+    return named
 
 
-def object_f1(text: str, objects: list[SceneObject]) -> float:
+def object_f1(text: str, objects: list[SceneObject], with_place: bool = False) -> float:
     """F1 between the (colour, shape) pairs a caption names and those in the scene (1.0 if both are empty).
 
-    Position and order are ignored: this measures *what* a caption got right, not *where*.
+    Position and order are ignored: this measures *what* a caption got right, not *where*. With
+    ``with_place`` an object counts only if its place words are right too («что и где»).
     """
-    named, present = named_objects(text), collections.Counter((o.colour, o.shape) for o in objects)
+    named = named_objects(text, with_place)
+    present = collections.Counter((o.colour, o.shape, " ".join(position_words(o.row, o.column))) if with_place
+                                  else (o.colour, o.shape) for o in objects)
     total = sum(named.values()) + sum(present.values())
     return 1.0 if total == 0 else 2 * sum((named & present).values()) / total
