@@ -8,6 +8,7 @@ from utils.translation import (
     paired_bootstrap,
     reference_streams,
     signatures,
+    source_key,
     split_by_source,
     tokenize,
 )
@@ -95,3 +96,15 @@ def test_bootstrap_ci():
     bleu, chrf = corpus_scores(hyps, refs)
     assert ci["BLEU"][0] == pytest.approx(bleu) and ci["chrF"][0] == pytest.approx(chrf)
     assert 0 < ci["BLEU"][1] < 30 and 0 < ci["chrF"][1] < 30
+
+
+def test_source_key_ignores_case_spacing_and_punctuation():
+    assert source_key("I'm tired.") == source_key("i'm  TIRED!") == "i'm tired"
+    assert source_key("Tom is here.") != source_key("Tom is there.")
+
+
+def test_split_keeps_punctuation_variants_together():
+    pairs = [("I'm tired.", "Я устал."), ("I'm tired!", "Я устала!"), ("Go.", "Иди."), ("Run.", "Беги.")]
+    (held_out,), rest = split_by_source(pairs, [1], seed=0, eligible=lambda en: "tired" in en)
+    assert held_out == [("I'm tired.", ["Я устал.", "Я устала!"])]
+    assert rest == [("Go.", "Иди."), ("Run.", "Беги.")]

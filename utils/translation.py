@@ -28,8 +28,9 @@ def detokenize(tokens: Sequence[str]) -> str:
 
 
 def source_key(sentence: str) -> str:
-    """What makes two English sentences «the same»: equal tokens (case and spacing do not matter)."""
-    return " ".join(tokenize(sentence))
+    """What makes two English sentences «the same»: equal words (case, spacing and punctuation do not matter,
+    so «I'm tired.» and «I'm tired!» are one sentence and cannot end up on both sides of the split)."""
+    return " ".join(token for token in tokenize(sentence) if any(ch.isalnum() for ch in token))
 
 
 def group_references(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
