@@ -9,6 +9,7 @@ reading order (top row first, left to right), joined by commas and «и».
 from __future__ import annotations
 
 import collections
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -117,10 +118,8 @@ def named_objects(text: str, with_place: bool = False) -> collections.Counter:
     for i, word in enumerate(words):
         if word in SHAPES:
             colour = _ADJECTIVE_COLOUR.get(words[i - 1]) if i else None
-            place = []
-            while with_place and i + 1 + len(place) < len(words) and words[i + 1 + len(place)] in _PLACE_WORDS:
-                place.append(words[i + 1 + len(place)])
-            named[(colour, word, " ".join(place)) if with_place else (colour, word)] += 1
+            place = " ".join(itertools.takewhile(_PLACE_WORDS.__contains__, words[i + 1:]))
+            named[(colour, word, place) if with_place else (colour, word)] += 1
     return named
 
 
