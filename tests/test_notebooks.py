@@ -1,5 +1,6 @@
 """Structure of every notebook (COURSE_GUIDE §4); nbval executes them separately."""
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -98,12 +99,26 @@ def test_no_stored_outputs(notebook):
             assert cell.get("outputs") == [] and cell.get("execution_count") is None, text(cell)[:80]
 
 
+def slide_type(cell: dict) -> str | None:
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+
+
 def test_slide_metadata(notebook):
+    """One idea per slide (COURSE_GUIDE §4): a heading starts a (sub)slide, a slide shows ≤ 30 lines of code."""
     for cell in cells(notebook):
-        slide_type = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
-        assert slide_type in SLIDE_TYPES, text(cell)[:80]
-        if cell["cell_type"] == "markdown" and text(cell).startswith(("# ", "## ")):
-            assert slide_type == "slide", f"a heading starts a slide: {text(cell)[:60]}"
+        kind, source = slide_type(cell), text(cell)
+        assert kind in SLIDE_TYPES, source[:80]
+        if cell["cell_type"] == "markdown":
+            headings = [line for line in source.splitlines() if re.match(r"#{1,3} ", line)]
+            assert all(source.startswith(h) for h in headings), f"a heading inside a cell never starts a slide: {headings}"
+            if source.startswith(("# ", "## ")):
+                assert kind == "slide", f"a heading starts a slide: {source[:60]}"
+            if source.startswith("### "):
+                assert kind == "subslide", f"a subheading starts a subslide: {source[:60]}"
+        elif kind != "skip":
+            assert len(source.splitlines()) <= 30, f"code on a slide has ≤ 30 lines: {source[:60]}"
+        if is_hidden(cell):
+            assert kind == "subslide", f"a solution is a subslide of its own, shown after the students try: {source[:60]}"
 
 
 def test_exercises_have_checker_and_hidden_solution(notebook):
@@ -131,10 +146,14 @@ def test_closing_sections_and_record(notebook):
     assert any("record(" in text(c) for c in cells(notebook) if c["cell_type"] == "code")
 
 
-def test_slides_export_works_offline(notebook):
-    from nbconvert import SlidesExporter
-
-    body, _ = SlidesExporter().from_filename(str(notebook))
-    slide_cells = [c for c in cells(notebook) if c["metadata"]["slideshow"]["slide_type"] == "slide"]
-    assert "reveal" in body.lower()
-    assert body.count("<section") >= len(slide_cells)
+def test_slides_export_loads_no_script_from_the_network(notebook):
+    """scripts/slides.py exports slides whose scripts and styles come from slides/node_modules."""
+    spec = importlib.util.spec_from_file_location("slides", ROOT / "scripts" / "slides.py")
+    slides = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(slides)
+    body, _ = slides._exporter().from_filename(str(notebook))
+    remote = re.findall(r'<(?:script|link)[^>]*(?:src|href)="(https?://[^"]+)"', body)
+    assert remote == [], remote
+    assert 'src="node_modules/requirejs/require.js"' in body and '"node_modules/reveal.js/dist/reveal.js"' in body
+    shown = [c for c in cells(notebook) if slide_type(c) in ("slide", "subslide")]
+    assert body.count("<section") >= len(shown)

@@ -1,0 +1,109 @@
+"""Lecture mode, in a real browser: the slides of every notebook render offline and fit a 1280×720 screen,
+and JupyterLab presents a notebook live with RISE (Alt+R).
+
+Runs last (conftest.py orders it), on the notebooks that nbval has just executed (runs/executed/), so the
+slides carry their real plots and printouts. Needs Debian's chromium, playwright (pip) and npm; where they
+cannot be installed the tests are skipped with a warning, and in CI (RNN_COURSE_SLIDES_REQUIRED=1) they fail.
+"""
+
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+REQUIRED = os.environ.get("RNN_COURSE_SLIDES_REQUIRED") == "1"
+BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
+
+_spec = importlib.util.spec_from_file_location("slides", ROOT / "scripts" / "slides.py")
+slides = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(slides)
+
+
+def _not_here(problem: str):
+    """Fail in CI; elsewhere skip loudly: the slides were not checked."""
+    if REQUIRED:
+        pytest.fail(problem)
+    warnings.warn(f"СЛАЙДЫ НЕ ПРОВЕРЕНЫ: {problem}", stacklevel=2)
+    pytest.skip(f"СЛАЙДЫ НЕ ПРОВЕРЕНЫ: {problem}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not slides.CHROMIUM.exists():
+        _not_here(f"нет браузера {slides.CHROMIUM} (Debian: apt-get install chromium)")
+    if importlib.util.find_spec("playwright") is None:
+        _not_here("нет playwright (pip install -r requirements.txt)")
+    if shutil.which("npm") is None and not (slides.SLIDES_DIR / slides.JS).exists():
+        _not_here("нет npm, чтобы поставить reveal.js (npm ci --prefix slides)")
+    slides.install_js()
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+def test_slides_render_offline_and_fit_1280x720(notebook, browser):
+    if slides.executed_copy(notebook, BACKEND) is None:
+        _not_here(f"нет выполненной копии {notebook.name} (pytest {notebook.relative_to(ROOT)} сохраняет её)")
+    html, with_output = slides.export(notebook, backend=BACKEND)
+    assert with_output
+    report = slides.check([html])[html.name]
+    headed = [c for c in slides.nbformat.read(notebook, as_version=4).cells
+              if slides._slide_type(c) in ("slide", "subslide")]
+    assert report["slides"] == len(headed), "reveal.js did not build every (sub)slide"
+    # Offline: every script and style sheet came from localhost; what was blocked is decoration
+    # (the Colab badge, the theme's web fonts), which the slides show without.
+    needed = [url for url in report["blocked"] if not url.endswith(".svg") and "fonts.googleapis" not in url]
+    assert not needed, f"the slides asked the network for: {needed}"
+    problems = "\n".join(f"  slide {n}: {p}" for n, p in report["overflows"].items())
+    assert not report["overflows"], (f"{len(report['overflows'])} of {report['slides']} slides do not fit 1280×720 "
+                                     f"(contact sheet: slides/{notebook.stem}.png):\n{problems}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_jupyterlab_presents_a_notebook_with_rise(browser, tmp_path):
+    """Alt+R in JupyterLab opens the RISE slideshow of the notebook (jupyterlab-rise from requirements.txt)."""
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--IdentityProvider.token=",
+         "--ServerApp.password=", "--ServerApp.allow_root=True", f"--ServerApp.root_dir={ROOT}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path)})
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(slides.CHROMIUM), args=slides.CHROMIUM_ARGS)
+            page = chromium.new_page(viewport=slides.SCREEN)
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
+                       else route.abort())
+            page.goto(f"{url}/lab/tree/notebooks/{NOTEBOOKS[0].name}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+            page.click(".jp-Notebook .jp-Cell")
+            page.keyboard.press("Escape")  # command mode: where RISE's shortcut applies
+            page.keyboard.press("Alt+R")
+            frame = page.wait_for_selector("iframe[src*='rise']", timeout=60_000).content_frame()
+            frame.wait_for_selector(".reveal .slides section", timeout=60_000)
+            title = frame.inner_text(".reveal .slides section.present")
+            chromium.close()
+        assert title.strip().startswith("01."), title[:80]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
