@@ -131,13 +131,15 @@ MEASURE = """(Reveal) => {
     if (isText && !node.textContent.trim()) continue;
     if (!isText && !['IMG', 'svg', 'CANVAS'].includes(node.tagName)) continue;
     if (node.parentElement.closest('.MJX_Assistive_MathML')) continue;  // MathJax's copy for screen readers
-    let r = node.getBoundingClientRect ? node.getBoundingClientRect() : null;
-    if (isText) { const range = document.createRange(); range.selectNodeContents(node); r = range.getBoundingClientRect(); }
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const r = isText ? range.getBoundingClientRect() : node.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
     const box = visibleBox(node);
     const out = Math.max(r.bottom - box.bottom, r.right - box.right, box.left - r.left, box.top - r.top);
     if (out > tol)
-      return `не видно ${Math.round(out / scale)} px: ` + (isText ? node.textContent.trim().slice(0, 60) : node.tagName);
+      return `не видно ${Math.round(out / scale)} px: ` +
+             (isText ? node.textContent.trim().slice(0, 60) : node.tagName);
   }
   return null;
 }"""

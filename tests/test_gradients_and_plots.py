@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from utils.gradients import input_gradient
-from utils.plots import draw_unrolled_rnn, show_text_activations
+from utils.plots import (
+    draw_additive_attention,
+    draw_captioner,
+    draw_encoder_decoder,
+    draw_gru_cell,
+    draw_lstm_cell,
+    draw_unrolled_rnn,
+    show_text_activations,
+)
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -47,6 +55,30 @@ def test_unrolled_figure_labels_every_step():
     labels = [t.get_text() for t in figure.axes[0].texts]
     assert labels.count("U") == 4 and labels.count("V") == 4  # folded cell + 3 copies share U and V
     assert "$s_{t}$" in labels and "$x_{t+1}$" in labels
+
+
+@pytest.mark.parametrize(("draw", "labels"), [
+    (draw_lstm_cell, ["$f_t$", "$i_t$", "$o_t$", r"$\tilde c_t$", "$c_{t-1}$", "$h_t$"]),
+    (draw_gru_cell, ["$z_t$", "$r_t$", r"$\tilde h_t$", "$1-z_t$"]),
+    (draw_encoder_decoder, ["<start>", "<end>", "узкое место", "$x_{4}$"]),
+    (draw_additive_attention, [r"$\alpha_{t,s}$", "softmax", r"$\bar h_{4}$", "$c_t$"]),
+    (draw_captioner, ["CNN", "$a_{9}$", r"$\alpha_{t,i}$", "$c_t$", "$w_t$"]),
+])
+def test_architecture_diagram_renders_on_a_slide(draw, labels):
+    figure = draw()
+    figure.canvas.draw()
+    width, height = figure.get_size_inches()
+    assert width <= 11 and height <= 5.5  # fits a 1280×720 slide at 100 dpi
+    ax = figure.axes[0]
+    texts = " | ".join([t.get_text() for t in ax.texts] + [ax.get_title()])
+    missing = [label for label in labels if label not in texts]
+    assert not missing, missing
+    renderer = figure.canvas.get_renderer()
+    frame = figure.bbox.padded(1)
+    outside = [t.get_text() for t in [*ax.texts, ax.title] if not frame.contains(*t.get_window_extent(renderer).p0)
+               or not frame.contains(*t.get_window_extent(renderer).p1)]
+    assert not outside, outside  # no text cut off at the figure's edge
+    plt.close(figure)
 
 
 def test_text_activations_draw_one_glyph_per_character():
