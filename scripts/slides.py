@@ -76,7 +76,7 @@ def export(notebook: Path, *, execute: bool = False, backend: str = "tensorflow"
         nb = nbformat.read(notebook, as_version=4)
         if execute:
             ExecutePreprocessor(timeout=None).preprocess(nb, {"metadata": {"path": str(notebook.parent)}})
-    body, _ = _exporter().from_notebook_node(nb)
+    body = _slides_html(nb)
     target = SLIDES_DIR / f"{notebook.stem}.slides.html"
     target.write_text(body, encoding="utf-8")
     return target, any(c.get("outputs") for c in nb.cells)
@@ -89,6 +89,16 @@ def _exporter() -> SlidesExporter:
         reveal_url_prefix=f"{JS}/reveal.js", reveal_width=str(SCREEN["width"]), reveal_height=str(SCREEN["height"]),
         require_js_url=f"{JS}/requirejs/require.js", jquery_url=f"{JS}/jquery/dist/jquery.min.js",
         mathjax_url=f"{JS}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe")
+
+
+# MathJax 2 adds a hidden MathML copy of each formula for screen readers; Chromium draws that copy as well
+# (it renders MathML itself and ignores the clip that hides it), so every formula would show up twice.
+HIDE_MATHML_COPY = "<style>.MJX_Assistive_MathML { display: none !important; }</style>\n</head>"
+
+
+def _slides_html(nb: nbformat.NotebookNode) -> str:
+    body, _ = _exporter().from_notebook_node(nb)
+    return body.replace("</head>", HIDE_MATHML_COPY, 1)
 
 
 @contextmanager
@@ -130,7 +140,6 @@ MEASURE = """(Reveal) => {
     const isText = node.nodeType === Node.TEXT_NODE;
     if (isText && !node.textContent.trim()) continue;
     if (!isText && !['IMG', 'svg', 'CANVAS'].includes(node.tagName)) continue;
-    if (node.parentElement.closest('.MJX_Assistive_MathML')) continue;  // MathJax's copy for screen readers
     const range = document.createRange();
     range.selectNodeContents(node);
     const r = isText ? range.getBoundingClientRect() : node.getBoundingClientRect();
@@ -243,7 +252,7 @@ def cell_heights(nb: nbformat.NotebookNode) -> list[float]:
     for i in shown:
         alone.cells[i].metadata.setdefault("slideshow", {})["slide_type"] = "slide"
     html = SLIDES_DIR / "_cells.slides.html"
-    html.write_text(_exporter().from_notebook_node(alone)[0], encoding="utf-8")
+    html.write_text(_slides_html(alone), encoding="utf-8")
     heights = [0.0] * len(nb.cells)
     with _browser() as (open_page, _):
         page, indices = open_page(html)
