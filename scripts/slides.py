@@ -91,14 +91,23 @@ def _exporter() -> SlidesExporter:
         mathjax_url=f"{JS}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe")
 
 
-# MathJax 2 adds a hidden MathML copy of each formula for screen readers; Chromium draws that copy as well
-# (it renders MathML itself and ignores the clip that hides it), so every formula would show up twice.
-HIDE_MATHML_COPY = "<style>.MJX_Assistive_MathML { display: none !important; }</style>\n</head>"
+# Added to nbconvert's styles. Code at 16 px: a 120-character line (the course's limit) fits the 1280 px
+# width. Printed output wraps instead of running off the slide. MathJax 2 adds a hidden MathML copy of each
+# formula for screen readers; Chromium draws that copy too (it renders MathML itself and ignores the clip
+# that hides it), so every formula would show up twice.
+SLIDE_CSS = """<style>
+.reveal .jp-InputArea-editor pre, .reveal .jp-OutputArea-output pre {
+  font-size: 16px !important; line-height: 1.3 !important;
+}
+.reveal .jp-OutputArea-output pre { white-space: pre-wrap !important; }
+.MJX_Assistive_MathML { display: none !important; }
+</style>
+</head>"""
 
 
 def _slides_html(nb: nbformat.NotebookNode) -> str:
     body, _ = _exporter().from_notebook_node(nb)
-    return body.replace("</head>", HIDE_MATHML_COPY, 1)
+    return body.replace("</head>", SLIDE_CSS, 1)
 
 
 @contextmanager
