@@ -19,6 +19,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -105,8 +106,15 @@ SLIDE_CSS = """<style>
 </head>"""
 
 
+# nbconvert's reveal template imports mermaid.js from a CDN on every page; no notebook here draws mermaid
+# diagrams, and offline the failed import is all it would do.
+MERMAID_IMPORT = re.compile(r'<script type="module">\s*import mermaid from [^<]*</script>\s*')
+
+
 def _slides_html(nb: nbformat.NotebookNode) -> str:
     body, _ = _exporter().from_notebook_node(nb)
+    body, removed = MERMAID_IMPORT.subn("", body)
+    assert removed == 1, "nbconvert's slides template changed: check how it loads mermaid"
     return body.replace("</head>", SLIDE_CSS, 1)
 
 
