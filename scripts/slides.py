@@ -56,17 +56,17 @@ def install_js() -> None:
 def executed_copy(notebook: Path, backend: str) -> nbformat.NotebookNode | None:
     """The notebook with the outputs of the copy the tests executed, if that copy ran the same code.
 
-    Only the cells' source must match: slide types may have changed since.
+    Only the code must match: text and slide types may have changed since.
     """
     copy = EXECUTED_DIR / backend / notebook.name
     if not copy.exists():
         return None
     ran, now = nbformat.read(copy, as_version=4), nbformat.read(notebook, as_version=4)
-    if [c.source for c in ran.cells] != [c.source for c in now.cells]:
+    ran_code, now_code = ([c for c in nb.cells if c.cell_type == "code"] for nb in (ran, now))
+    if [c.source for c in ran_code] != [c.source for c in now_code]:
         return None
-    for cell, executed in zip(now.cells, ran.cells, strict=True):
-        if cell.cell_type == "code":
-            cell.outputs = executed.outputs
+    for cell, executed in zip(now_code, ran_code, strict=True):
+        cell.outputs = executed.outputs
     return now
 
 
@@ -93,17 +93,17 @@ def _exporter() -> SlidesExporter:
 
 
 # Added to nbconvert's styles. Code at 16 px: a 120-character line (the course's limit) fits the 1280 px
-# width. Printed output wraps instead of running off the slide. MathJax 2 adds a hidden MathML copy of each
-# formula for screen readers; Chromium draws that copy too (it renders MathML itself and ignores the clip
-# that hides it), so every formula would show up twice.
+# width. Printed output wraps instead of running off the slide.
 SLIDE_CSS = """<style>
 .reveal .jp-InputArea-editor pre, .reveal .jp-OutputArea-output pre {
   font-size: 16px !important; line-height: 1.3 !important;
 }
 .reveal .jp-OutputArea-output pre { white-space: pre-wrap !important; }
-.MJX_Assistive_MathML { display: none !important; }
 </style>
 </head>"""
+# The template typesets a formula again each time its slide is shown; with MathJax 2.7.7's hidden MathML
+# copy for screen readers switched on, every re-render adds a second visible copy of the formula.
+MATHJAX_SETTING = "messageStyle: 'none',"
 
 
 # nbconvert's reveal template imports mermaid.js from a CDN on every page; no notebook here draws mermaid
@@ -114,7 +114,8 @@ MERMAID_IMPORT = re.compile(r'<script type="module">\s*import mermaid from [^<]*
 def _slides_html(nb: nbformat.NotebookNode) -> str:
     body, _ = _exporter().from_notebook_node(nb)
     body, removed = MERMAID_IMPORT.subn("", body)
-    assert removed == 1, "nbconvert's slides template changed: check how it loads mermaid"
+    assert removed == 1 and body.count(MATHJAX_SETTING) == 1, "nbconvert's slides template changed"
+    body = body.replace(MATHJAX_SETTING, MATHJAX_SETTING + " menuSettings: {assistiveMML: false},")
     return body.replace("</head>", SLIDE_CSS, 1)
 
 

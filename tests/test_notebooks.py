@@ -41,12 +41,14 @@ def notebook(request) -> Path:
 
 
 def test_title_cell_has_number_and_own_colab_badge(notebook):
-    first = cells(notebook)[0]
+    """The title slide: number, name and Colab badge; what the student learns, needs and waits on the next."""
+    first, second = cells(notebook)[:2]
     number = notebook.name[:2]
     assert first["cell_type"] == "markdown" and text(first).startswith(f"# {number}. ")
     assert colab_badge(f"notebooks/{notebook.name}") in text(first)
+    assert second["cell_type"] == "markdown"
     for word in ("Вы узнаете", "Нужно знать", "Время"):
-        assert word in text(first), f"the title cell must say «{word}»"
+        assert word in text(second), f"the cell after the title must say «{word}»"
 
 
 def code_cells(path: Path) -> list[str]:

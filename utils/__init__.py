@@ -5,11 +5,30 @@
 
 from .cudnn import cudnn_mask_ok
 from .data import imdb_raw_reviews, imdb_word_index, load_alice, load_en_ru_pairs, load_imdb
-from .exercises import check_function, check_value
+from .exercises import (  # notebooks 02, 04, 06
+    check_apply_temperature,
+    check_attention_hits_box,
+    check_bptt_step,
+    check_function,
+    check_gru_params,
+    check_gru_step,
+    check_make_windows,
+    check_receptive_field,
+    check_tanh_grad,
+    check_value,
+)
 from .profile import get_profile, pick, setup
 from .results import record
 
 __all__ = [
+    "check_apply_temperature",
+    "check_attention_hits_box",
+    "check_bptt_step",
+    "check_gru_params",
+    "check_gru_step",
+    "check_make_windows",
+    "check_receptive_field",
+    "check_tanh_grad",
     "check_function",
     "check_value",
     "cudnn_mask_ok",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -86,3 +87,535 @@ def _print_verdict(task: str, problem: str | None) -> None:
         print(f"✅ «{task}»: верно!")
     else:
         print(f"❌ «{task}»: {problem}")
+
+
+# --- Notebooks 02, 04, 06: each checker computes its expected answers another way --------------
+# (a Keras layer, a derivative identity, a brute-force count, a pixel mask), never by a copy of the solution.
+
+
+def _copied(args: tuple) -> tuple:
+    """Copies of the array arguments, so that an answer that edits its inputs cannot spoil the next case."""
+    return tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _call(task: str, func: Callable[..., Any], args: tuple, number: int, total: int) -> tuple[bool, Any]:
+    """(ok, answer): the student's call with exceptions turned into a Russian verdict; None means not written."""
+    try:
+        with np.errstate(all="ignore"):  # overflow shows up as inf/NaN in the answer, not as a warning
+            return True, func(*_copied(args))
+    except NotImplementedError:
+        return True, None
+    except Exception as error:  # the student's bug, reported without a traceback
+        _print_verdict(
+            task, f"функция завершилась ошибкой на проверке {number} из {total}: {type(error).__name__}: {error}"
+        )
+        return False, None
+
+
+def _check_cases(
+    task: str,
+    func: Callable[..., Any],
+    cases: Sequence[tuple],
+    expected: Sequence[Any],
+    *,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    hint: str | None = None,
+) -> bool:
+    """Call ``func`` on each case and compare with the expected answer computed independently of the solution."""
+    for number, (args, want) in enumerate(zip(cases, expected, strict=True), start=1):
+        ok, answer = _call(task, func, args, number, len(cases))
+        if not ok:
+            return False
+        verdict = _compare(answer, want, rtol=rtol, atol=atol)
+        if verdict is not None:
+            if not verdict.startswith("ответ ещё не написан"):
+                verdict = f"проверка {number} из {len(cases)}: {verdict}" + (f" Подсказка: {hint}" if hint else "")
+            _print_verdict(task, verdict)
+            return False
+    _print_verdict(task, None)
+    return True
+
+
+def check_tanh_grad(func: Callable[[np.ndarray], Any]) -> bool:
+    """Notebook 02: ``func(s)`` is tanh'(z) written through s = tanh(z); checked against 1 / cosh²(z)."""
+    rng = np.random.default_rng(17)
+    zs = [np.linspace(-3, 3, 13), rng.normal(0, 1.5, (4, 5)), np.zeros(3), rng.uniform(-0.3, 0.3, 6)]
+    expected = [1 / np.cosh(z) ** 2 for z in zs]  # tanh' = 1/cosh²: a second formula, not the answer 1 − s²
+    return _check_cases(
+        "производная tanh",
+        func,
+        [(np.tanh(z),) for z in zs],
+        expected,
+        rtol=1e-6,
+        atol=1e-9,
+        hint="проверьте формулу при s = 0 (там tanh' = 1) и при s → ±1 (там tanh' → 0).",
+    )
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-z))
+
+
+def _numeric_grad(f: Callable[[np.ndarray], float], point: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Central differences of a scalar function of an array, element by element, in float64."""
+    grad = np.zeros_like(point, dtype=float)
+    for i in np.ndindex(point.shape):
+        step = np.zeros_like(point, dtype=float)
+        step[i] = eps
+        grad[i] = (f(point + step) - f(point - step)) / (2 * eps)
+    return grad
+
+
+def bptt_step_cases(seed: int = 5) -> list[tuple]:
+    """Random ``(dh, x, h_prev, W_xh, W_hh, b_h)``: non-symmetric W_hh, non-zero bias, several shapes."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for batch, dim, units in [(3, 2, 4), (1, 3, 5), (4, 2, 3)]:
+        cases.append(
+            (
+                rng.normal(size=(batch, units)),
+                rng.normal(size=(batch, dim)),
+                rng.random((batch, units)),
+                rng.normal(size=(dim, units)),
+                rng.normal(size=(units, units)),
+                rng.normal(size=units),
+            )
+        )
+    return cases
+
+
+def _bptt_step_numeric(dh, x, h_prev, W_xh, W_hh, b_h) -> np.ndarray:  # noqa: N803 — the notebook's names
+    """∂/∂h_prev of Σ dh ⊙ σ(x W_xh + h_prev W_hh + b_h) by central differences."""
+    return _numeric_grad(lambda h: float(np.sum(dh * _sigmoid(x @ W_xh + h @ W_hh + b_h))), h_prev)
+
+
+def check_bptt_step(func: Callable[..., Any]) -> bool:
+    """Notebook 02: ``func(dh, x, h_prev, W_xh, W_hh, b_h)`` = ∂L/∂h_{t-1}, compared with a numerical gradient."""
+    cases = bptt_step_cases()
+    expected = [_bptt_step_numeric(*case) for case in cases]
+    return _check_cases(
+        "шаг BPTT",
+        func,
+        cases,
+        expected,
+        rtol=1e-5,
+        atol=1e-7,
+        hint="h_t считается заново из h_{t-1} (со смещением), производная сигмоиды — h_t·(1 − h_t), "
+        "а матрица W_hh на обратном пути транспонирована.",
+    )
+
+
+def gru_step_cases(seed: int = 2024) -> tuple[list[tuple], list[np.ndarray]]:
+    """Cases ``(x, h, kernel, recurrent_kernel, bias)`` and the new state from Keras's own ``GRUCell``.
+
+    Weights and both bias rows are random and non-zero (set with ``set_weights``), the previous state is
+    non-zero, and each case has its own batch, input and state sizes.
+    """
+    import keras
+
+    rng = np.random.default_rng(seed)
+    cases, expected = [], []
+    for batch, dim, units in [(2, 3, 4), (3, 5, 2), (1, 2, 6), (4, 4, 3)]:
+        cell = keras.layers.GRUCell(units)  # Keras default: reset_after=True, bias (2, 3H)
+        assert cell.reset_after
+        cell.build((None, dim))
+        weights = [rng.normal(0, 0.8, w.shape).astype("float32") for w in cell.get_weights()]
+        cell.set_weights(weights)
+        x = rng.normal(size=(batch, dim)).astype("float32")
+        h = rng.uniform(-0.9, 0.9, (batch, units)).astype("float32")
+        new_h, _ = cell(x, [h])
+        cases.append((x, h, *weights))
+        expected.append(keras.ops.convert_to_numpy(new_h))
+    return cases, expected
+
+
+@functools.cache
+def _gru_step_cases_cached() -> tuple[list[tuple], list[np.ndarray]]:
+    return gru_step_cases()
+
+
+def check_gru_step(func: Callable[..., Any]) -> bool:
+    """Notebook 02: ``func(x, h, kernel, recurrent_kernel, bias)`` must equal one step of ``keras.layers.GRUCell``."""
+    cases, expected = _gru_step_cases_cached()  # Keras is asked once per session; answers get copies of the inputs
+    return _check_cases(
+        "шаг GRU",
+        func,
+        cases,
+        expected,
+        rtol=1e-4,
+        atol=2e-5,
+        hint="блоки z, r, h̃; bias[0] — к входной части, bias[1] — к рекуррентной; r умножается "
+        "на (h·U_h + b^h_h) ПОСЛЕ умножения на матрицу; h_t = z·h_{t−1} + (1 − z)·h̃.",
+    )
+
+
+def gru_layer_params(units: int = 32, input_dim: int = 10) -> int:
+    """Trainable parameters of ``keras.layers.GRU(units)`` on inputs of size ``input_dim``, as Keras counts them."""
+    import keras
+
+    layer = keras.layers.GRU(units)
+    layer.build((None, None, input_dim))
+    return int(layer.count_params())
+
+
+_GRU32_HINTS = {
+    3 * 32 * (10 + 32 + 1): "так считается GRU с reset_after=False (одно смещение на блок); в Keras по умолчанию "
+    "reset_after=True, и смещений два набора.",
+    4 * 32 * (10 + 32 + 1): "это формула LSTM (4 блока), а у GRU блоков три.",
+    3 * 32 * (10 + 32): "не забыли ли вы смещения?",
+    32 * (10 + 32 + 1): "это SimpleRNN; у GRU три блока: z, r и h̃.",
+}
+
+
+def check_gru_params(answer: Any) -> bool:
+    """Notebook 02: parameters of ``GRU(32)`` on inputs of size 10; the layer is built here, not in the notebook."""
+    expected = gru_layer_params(32, 10)
+    if isinstance(answer, (int, np.integer)) and answer != expected and int(answer) in _GRU32_HINTS:
+        _print_verdict("параметры GRU(32)", f"получено {answer}, а ожидалось другое число: {_GRU32_HINTS[int(answer)]}")
+        return False
+    return check_value("параметры GRU(32)", answer, expected, rtol=0, atol=0.5)
+
+
+def _windows_by_loop(ids: np.ndarray, seq_len: int, stride: int) -> tuple[np.ndarray, np.ndarray]:
+    """The task's words as a loop: take windows of seq_len + 1 while one fits, step stride."""
+    xs, ys, start = [], [], 0
+    while start + seq_len + 1 <= len(ids):
+        xs.append(ids[start : start + seq_len])
+        ys.append(ids[start + 1 : start + seq_len + 1])
+        start += stride
+    return np.array(xs).reshape(-1, seq_len), np.array(ys).reshape(-1, seq_len)
+
+
+def make_windows_cases(seed: int = 4) -> list[tuple]:
+    """Cases ``(ids, seq_len, stride)``: the last window fits exactly, leftovers, stride 1, random ids."""
+    rng = np.random.default_rng(seed)
+    return [
+        (np.arange(10), 3, 3),
+        (np.arange(11), 3, 3),
+        (np.arange(10), 4, 1),
+        (100 + np.arange(5), 4, 2),
+        (rng.integers(0, 44, 37), 5, 4),
+        (rng.integers(0, 44, 500), 50, 25),
+    ]
+
+
+def check_make_windows(func: Callable[..., Any]) -> bool:
+    """Notebook 04: ``func(ids, seq_len, stride)`` returns ``(x, y)`` windows; expected ones come from a plain loop."""
+    task, cases = "окна", make_windows_cases()
+    for number, (ids, seq_len, stride) in enumerate(cases, start=1):
+        ok, answer = _call(task, func, (ids, seq_len, stride), number, len(cases))
+        if not ok:
+            return False
+        if answer is None or answer is Ellipsis:
+            return check_value(task, None, 0)
+        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+            _print_verdict(task, "функция должна вернуть пару массивов (x, y).")
+            return False
+        where = f"проверка {number} из {len(cases)} (len(ids) = {len(ids)}, seq_len = {seq_len}, stride = {stride}): "
+        for name, got, want in zip("xy", answer, _windows_by_loop(ids, seq_len, stride), strict=True):
+            got = np.asarray(got)
+            if got.ndim == 2 and got.shape[1] == seq_len and len(got) != len(want):
+                _print_verdict(
+                    task,
+                    f"{where}окон {len(got)}, а должно быть {len(want)}: окно из seq_len + 1 "
+                    "символов берём, пока оно целиком помещается в массив (последнее — тоже).",
+                )
+                return False
+            verdict = _compare(got, want, rtol=0, atol=0)
+            if verdict is not None:
+                _print_verdict(task, f"{where}{name}: {verdict}")
+                return False
+    _print_verdict(task, None)
+    return True
+
+
+def temperature_cases(seed: int = 11) -> list[tuple]:
+    """Cases ``(logits, T)``: ordinary, very small T (overflow without the max shift), very large T, huge logits."""
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(0, 3, 44)
+    return [
+        (np.array([1.0, 2.0, 3.0]), 1.0),
+        (np.array([1.0, 2.0, 3.0]), 0.5),
+        (logits, 1.5),
+        (logits, 0.7),
+        (logits, 0.01),
+        (logits, 1000.0),
+        (np.array([1000.0, 999.0, 0.0]), 0.01),
+        (np.array([-1000.0, -1001.0, -2000.0]), 1.0),
+        (np.array([5.0, 5.0, 5.0]), 0.001),
+    ]
+
+
+def check_apply_temperature(func: Callable[..., Any]) -> bool:
+    """Notebook 04: ``func(logits, T)`` = softmax(logits / T), also for tiny and huge T and huge logits."""
+    cases = temperature_cases()
+    # log p_i = z_i / T − log Σ_j exp(z_j / T): logaddexp is exact without the max shift the student must add
+    expected = [np.exp(z / t - np.logaddexp.reduce(z / t)) for z, t in cases]
+    return _check_cases(
+        "температура",
+        func,
+        cases,
+        expected,
+        rtol=1e-5,
+        atol=1e-9,
+        hint="логиты делятся на T (не умножаются), а перед exp из них вычитается максимум — "
+        "иначе при маленьком T exp переполняется (inf / inf = NaN).",
+    )
+
+
+def _field_by_brute_force(stack: Sequence[tuple[int, int]]) -> int:
+    """Receptive field counted, not computed: which input positions one output of the last layer reads."""
+    positions = {0}
+    for kernel, stride in reversed(stack):
+        positions = {p * stride + offset for p in positions for offset in range(kernel)}
+    return max(positions) - min(positions) + 1
+
+
+def receptive_field_cases(seed: int = 6) -> tuple[list[tuple], list[int]]:
+    """Stacks of ``(kernel, stride)`` with known fields (VGG's three 3×3 = 7×7, ResNet's stem = 11) and random ones."""
+    known = [
+        ([], 1),
+        ([(3, 1)], 3),
+        ([(3, 1)] * 2, 5),
+        ([(3, 1)] * 3, 7),
+        ([(7, 2), (3, 2)], 11),
+        ([(2, 2), (3, 1)], 6),
+        ([(3, 1), (2, 2)] * 3, 22),
+    ]
+    rng = np.random.default_rng(seed)
+    random_stacks = [
+        [(int(rng.integers(1, 6)), int(rng.integers(1, 4))) for _ in range(rng.integers(2, 6))] for _ in range(6)
+    ]
+    cases = [(stack,) for stack, _ in known] + [(stack,) for stack in random_stacks]
+    return cases, [field for _, field in known] + [_field_by_brute_force(stack) for stack in random_stacks]
+
+
+def check_receptive_field(func: Callable[..., Any]) -> bool:
+    """Notebook 06: ``func(stack)`` = the receptive field of the last layer; known answers and a brute-force count."""
+    cases, expected = receptive_field_cases()
+    return _check_cases(
+        "рецептивное поле",
+        func,
+        cases,
+        expected,
+        rtol=0,
+        atol=0,
+        hint="r растёт на (k − 1)·j, где j — шаг между выходами ПРЕДЫДУЩЕГО слоя; j обновляйте после r.",
+    )
+
+
+def _hits_by_pixels(alpha: np.ndarray, box: tuple[int, int, int, int], cell: int) -> bool:
+    """Whether the argmax cell and the box share a pixel, by drawing both as masks."""
+    row, col = np.unravel_index(np.argmax(alpha), alpha.shape)
+    size = cell * alpha.shape[0]
+    in_box = np.zeros((size, size), dtype=bool)
+    in_box[box[0] : box[2], box[1] : box[3]] = True
+    return bool(in_box[row * cell : (row + 1) * cell, col * cell : (col + 1) * cell].any())
+
+
+def attention_hit_cases(cell: int, grid: int, seed: int = 8, random_cases: int = 40) -> list[tuple]:
+    """Cases ``(alpha, box)``: boxes that touch the argmax cell's edges from outside and inside, a transposed
+    cell (row ≠ column), and random weights with random boxes."""
+    rng = np.random.default_rng(seed)
+    size = cell * grid
+    row, col = 1, grid - 2  # row ≠ column, not on the border
+    alpha = rng.random((grid, grid)) * 0.5
+    alpha[row, col] = 1.0
+    top, left, bottom, right = row * cell, col * cell, (row + 1) * cell, (col + 1) * cell
+    cases = [
+        (alpha, (top, left, bottom, right)),
+        (alpha, (0, 0, top, size)),
+        (alpha, (top - 1, 0, top + 1, left + 1)),
+        (alpha, (bottom, 0, size, size)),
+        (alpha, (0, 0, size, left)),
+        (alpha, (0, right, size, size)),
+        (alpha, (bottom - 1, right - 1, bottom, right)),
+        (alpha, (col * cell, row * cell, (col + 1) * cell, (row + 1) * cell)),
+        (alpha, (top + 1, left + 1, bottom - 1, right - 1)),
+    ]
+    for _ in range(random_cases):
+        y0, x0 = rng.integers(0, size - 1, 2)
+        y1, x1 = rng.integers(y0 + 1, size + 1), rng.integers(x0 + 1, size + 1)
+        cases.append((rng.random((grid, grid)), (int(y0), int(x0), int(y1), int(x1))))
+    return cases
+
+
+def check_attention_hits_box(func: Callable[..., Any], cell: int, grid: int) -> bool:
+    """Notebook 06: ``func(alpha, box)`` says whether the argmax cell of a ``(grid, grid)`` map overlaps the box."""
+    task, cases = "попадание в рамку", attention_hit_cases(cell, grid)
+    for number, (alpha, box) in enumerate(cases, start=1):
+        ok, answer = _call(task, func, (alpha, box), number, len(cases))
+        if not ok:
+            return False
+        if answer is None or answer is Ellipsis:
+            return check_value(task, None, True)
+        want = _hits_by_pixels(alpha, box, cell)
+        if not isinstance(answer, (bool, np.bool_)) or bool(answer) != want:
+            row, col = np.unravel_index(np.argmax(alpha), alpha.shape)
+            _print_verdict(
+                task,
+                f"проверка {number} из {len(cases)}: получено {answer!r}, а ожидалось {want}. "
+                f"Максимум в клетке (строка {row}, столбец {col}) — пиксели "
+                f"y ∈ [{row * cell}, {(row + 1) * cell}), x ∈ [{col * cell}, {(col + 1) * cell}); "
+                f"рамка (y0, x0, y1, x1) = {box}, y1 и x1 не включаются. Ответ — True или False.",
+            )
+            return False
+    _print_verdict(task, None)
+    return True
+
+
+# --- Notebook 03: IMDb ------------------------------------------------------------------------
+
+
+def _keras_pad_default(sequences, maxlen):
+    import keras
+
+    return keras.utils.pad_sequences(sequences, maxlen=maxlen)
+
+
+def pad_pre_cases(seed: int = 3, random_cases: int = 6) -> list[tuple]:
+    """Cases for ``pad_pre``: hand-picked edge cases (empty, exact, longer, shorter) and random ones."""
+    rng = np.random.default_rng(seed)
+    cases: list[tuple] = [
+        ([[1, 2, 3], [4, 5, 6, 7, 8], []], 4),
+        ([[9] * 10, [1]], 3),
+        ([[5, 6, 7, 8]], 4),
+        ([[1, 2], [3]], 1),
+    ]
+    for _ in range(random_cases):
+        maxlen = int(rng.integers(1, 12))
+        sequences = [rng.integers(1, 100, size=rng.integers(0, 20)).tolist() for _ in range(rng.integers(1, 6))]
+        cases.append((sequences, maxlen))
+    return cases
+
+
+def check_pad_pre(func: Callable[..., Any]) -> bool:
+    """Notebook 03: ``func(sequences, maxlen)`` must equal ``keras.utils.pad_sequences`` with its defaults."""
+    return check_function("паддинг", func, _keras_pad_default, pad_pre_cases())
+
+
+def gru_model_params() -> int:
+    """Parameters of Embedding(5000, 32) → GRU(16) → Dense(1) as Keras counts them (the model is built here)."""
+    import keras
+
+    model = keras.Sequential(
+        [keras.Input((None,)), keras.layers.Embedding(5000, 32), keras.layers.GRU(16), keras.layers.Dense(1)]
+    )
+    return int(model.count_params())
+
+
+_GRU_PARAM_HINTS = {
+    5000 * 32 + 3 * 16 * (32 + 16 + 1) + 16 + 1: "так считается GRU с reset_after=False (одно смещение на вентиль); "
+    "в Keras по умолчанию reset_after=True, и смещений у GRU два набора.",
+    5000 * 32 + 4 * 16 * (32 + 16 + 1) + 16 + 1: "это формула LSTM (4 блока), а у GRU блоков три.",
+    3 * 16 * (32 + 16 + 2) + 16 + 1: "не забыли ли вы таблицу эмбеддингов: 5000 × 32 параметров?",
+}
+
+
+def check_gru_model_params(answer: Any) -> bool:
+    """Notebook 03: the number of parameters of Embedding(5000, 32) → GRU(16) → Dense(1)."""
+    expected = gru_model_params()
+    hint = _GRU_PARAM_HINTS.get(answer) if isinstance(answer, (int, np.integer)) else None
+    if hint and answer != expected:
+        _print_verdict("параметры модели", f"получено {answer}, а ожидалось другое число: {hint}")
+        return False
+    if isinstance(answer, (float, np.floating)) and not float(answer).is_integer():
+        _print_verdict("параметры модели", f"число параметров — целое, а получено {answer}.")
+        return False
+    return check_value("параметры модели", answer, expected, rtol=0, atol=0.5)
+
+
+# --- Notebook 01: checkers whose references live here, not next to the stub ---------------------------------
+
+
+def check_rnn_output_shapes(with_sequences: Any, without_sequences: Any) -> bool:
+    """01: output shapes of ``SimpleRNN(16)`` on a ``(32, 10, 8)`` batch, with and without ``return_sequences``.
+
+    The expected shapes come from Keras itself: the layers are built and called here.
+    """
+    import keras
+
+    probe = np.zeros((32, 10, 8), dtype="float32")
+    expected = {
+        True: tuple(keras.layers.SimpleRNN(16, return_sequences=True)(probe).shape),
+        False: tuple(keras.layers.SimpleRNN(16)(probe).shape),
+    }
+    right = True
+    for flag, answer in ((True, with_sequences), (False, without_sequences)):
+        if answer is not None and answer is not Ellipsis and not isinstance(answer, tuple):
+            _print_verdict(f"форма с return_sequences={flag}", "запишите форму кортежем, например (1, 2, 3).")
+            right = False
+            continue
+        right &= check_value(f"форма с return_sequences={flag}", answer, expected[flag])
+    return bool(right)
+
+
+def check_lstm_params(answer: Any, units: int = 64, input_size: int = 100) -> bool:
+    """01: trainable parameters of ``LSTM(units)`` on inputs of size ``input_size``, counted by Keras here."""
+    import keras
+
+    model = keras.Sequential([keras.Input((None, input_size)), keras.layers.LSTM(units)])
+    if isinstance(answer, float) and answer.is_integer():
+        answer = int(answer)
+    return check_value(f"параметры LSTM({units}) на входе размера {input_size}", answer, model.count_params())
+
+
+def rnn_step_cases(seed: int = 3) -> list[tuple[np.ndarray, ...]]:
+    """01: random cases ``(x, h_prev, W_xh, W_hh, b_h)`` for one SimpleRNN step: non-zero weights, biases and state.
+
+    Sizes differ between cases (input size ≠ and = the state size), so swapped or transposed
+    matrices either fail or give other values.
+    """
+    rng = np.random.default_rng(seed)
+    cases = []
+    for batch, d, hidden in ((5, 3, 4), (2, 6, 6), (7, 4, 3)):
+        shapes = [(batch, d), (batch, hidden), (d, hidden), (hidden, hidden), (hidden,)]
+        cases.append(tuple((rng.normal(size=shape) * 0.8).astype("float32") for shape in shapes))
+    return cases
+
+
+def keras_rnn_step(
+    x: np.ndarray, h_prev: np.ndarray, W_xh: np.ndarray, W_hh: np.ndarray, b_h: np.ndarray
+) -> np.ndarray:
+    """01: one step of Keras's own ``SimpleRNN`` with weights ``[W_xh, W_hh, b_h]`` and initial state ``h_prev``."""
+    import keras
+
+    layer = keras.layers.SimpleRNN(W_hh.shape[0])
+    layer.build((None, 1, x.shape[1]))
+    layer.set_weights([W_xh, W_hh, b_h])
+    return keras.ops.convert_to_numpy(layer(x[:, None, :], initial_state=[h_prev]))
+
+
+def check_rnn_step(rnn_step: Callable[..., Any]) -> bool:
+    """01: the student's ``rnn_step(x, h_prev, W_xh, W_hh, b_h)`` against Keras's ``SimpleRNN`` on random cases."""
+    return check_function("шаг SimpleRNN", rnn_step, keras_rnn_step, rnn_step_cases(), atol=1e-5)
+
+
+def check_failing_length(short_lag_by_length: Any, failing_length: Any, lengths: Sequence[int] = (8, 16, 32)) -> bool:
+    """01 (experiment): the student's own accuracies on lags ≤ 5 by length, and the first length below 0.5.
+
+    The numbers come from the student's run, so the checker tests what can be tested: every length
+    measured, accuracies in [0, 1], and ``failing_length`` read correctly from them (``None`` if none fails).
+    """
+    task = "где SimpleRNN сдаётся"
+    if short_lag_by_length is None or short_lag_by_length is Ellipsis:
+        _print_verdict(task, _compare(None, 0, rtol=0, atol=0))
+        return False
+    if not isinstance(short_lag_by_length, dict) or sorted(short_lag_by_length) != sorted(lengths):
+        _print_verdict(task, f"нужен словарь {{длина T: точность}} ровно для длин {tuple(lengths)}.")
+        return False
+    values = [short_lag_by_length[length] for length in lengths]
+    if not all(_is_numeric(v) and np.ndim(v) == 0 and 0 <= float(v) <= 1 for v in values):
+        _print_verdict(task, "точность — одно число от 0 до 1 для каждой длины.")
+        return False
+    if failing_length is Ellipsis:
+        _print_verdict(task, "впишите в failing_length наименьшую длину с точностью ниже 0.5 (или None).")
+        return False
+    expected = min((length for length, v in zip(lengths, values, strict=True) if float(v) < 0.5), default=None)
+    if failing_length != expected:
+        _print_verdict(task, f"по вашим же измерениям {dict(zip(lengths, np.round(values, 2).tolist(), strict=True))} "
+                             "ответ другой: нужна наименьшая длина, где точность ниже 0.5, или None.")
+        return False
+    _print_verdict(task, None)
+    return True

@@ -1,0 +1,269 @@
+"""The exercise checkers of notebooks 02, 04 and 06 accept the notebook's solution and reject plausible wrong answers.
+
+Each solution is read from the notebook's hidden solution cell, so the test follows the notebook.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import utils
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def hidden_solution_code(notebook: str, marker: str) -> str:
+    """The source of the notebook's one hidden solution cell that contains ``marker``, without its checker call."""
+    cells = json.loads((NOTEBOOKS / f"{notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) for c in cells if c["metadata"].get("jupyter", {}).get("source_hidden")]
+    matches = [s for s in sources if marker in s]
+    assert len(matches) == 1, f"{notebook}: expected one hidden solution cell with {marker!r}"
+    return "\n".join(line for line in matches[0].splitlines() if "check_" not in line)
+
+
+def solution(notebook: str, name: str, **context):
+    """The function ``name`` defined by the notebook's hidden solution cell."""
+    namespace = {"np": np, **context}
+    exec(hidden_solution_code(notebook, f"def {name}("), namespace)
+    return namespace[name]
+
+
+def rejected(capsys, checker, answer, *args) -> str:
+    """Run the checker on a wrong answer; it must return False and explain in Russian, without a traceback."""
+    assert checker(answer, *args) is False
+    out = capsys.readouterr().out
+    assert out.startswith("❌") and "Traceback" not in out
+    return out
+
+
+def accepted(capsys, checker, answer, *args) -> None:
+    assert checker(answer, *args) is True
+    assert "✅" in capsys.readouterr().out
+
+
+def not_written(*args):
+    raise NotImplementedError
+
+
+# --- 02: tanh', BPTT step, GRU step, GRU parameters -----------------------------------------------
+
+
+def test_tanh_grad(capsys):
+    accepted(capsys, utils.check_tanh_grad, solution("02_rnn_from_scratch", "tanh_grad_from_output"))
+    assert "ещё не написан" in rejected(capsys, utils.check_tanh_grad, lambda s: None)
+    rejected(capsys, utils.check_tanh_grad, lambda s: s * (1 - s))  # the sigmoid's formula
+    rejected(capsys, utils.check_tanh_grad, lambda s: 1 - s)
+    rejected(capsys, utils.check_tanh_grad, lambda s: (1 - s) ** 2)
+    rejected(capsys, utils.check_tanh_grad, lambda s: 1 - np.tanh(s) ** 2)  # takes s for z
+
+
+def test_bptt_step(capsys):
+    accepted(capsys, utils.check_bptt_step, solution("02_rnn_from_scratch", "bptt_step", sigmoid=sigmoid))
+
+    def no_derivative(dh, x, h_prev, W_xh, W_hh, b_h):
+        return dh @ W_hh.T
+
+    def not_transposed(dh, x, h_prev, W_xh, W_hh, b_h):
+        h = sigmoid(x @ W_xh + h_prev @ W_hh + b_h)
+        return (dh * h * (1 - h)) @ W_hh
+
+    def forgets_bias(dh, x, h_prev, W_xh, W_hh, b_h):
+        h = sigmoid(x @ W_xh + h_prev @ W_hh)
+        return (dh * h * (1 - h)) @ W_hh.T
+
+    def derivative_at_h_prev(dh, x, h_prev, W_xh, W_hh, b_h):
+        return (dh * h_prev * (1 - h_prev)) @ W_hh.T
+
+    def tanh_derivative(dh, x, h_prev, W_xh, W_hh, b_h):
+        h = sigmoid(x @ W_xh + h_prev @ W_hh + b_h)
+        return (dh * (1 - h**2)) @ W_hh.T
+
+    for wrong in (no_derivative, not_transposed, forgets_bias, derivative_at_h_prev, tanh_derivative):
+        rejected(capsys, utils.check_bptt_step, wrong)
+    assert "ещё не написан" in rejected(capsys, utils.check_bptt_step, not_written)
+
+
+def gru_variant(*, reset="after", swap_bias=False, z_on_candidate=False, order="zrh"):
+    """A GRU step with one deliberate change from Keras's reset_after=True cell."""
+
+    def step(x, h, kernel, recurrent_kernel, bias):
+        b_in, b_rec = (bias[1], bias[0]) if swap_bias else (bias[0], bias[1])
+        x_parts = dict(zip(order, np.split(x @ kernel + b_in, 3, axis=-1), strict=True))
+        h_parts = dict(zip(order, np.split(h @ recurrent_kernel + b_rec, 3, axis=-1), strict=True))
+        z = sigmoid(x_parts["z"] + h_parts["z"])
+        r = sigmoid(x_parts["r"] + h_parts["r"])
+        if reset == "after":
+            candidate = np.tanh(x_parts["h"] + r * h_parts["h"])
+        elif reset == "ignored":
+            candidate = np.tanh(x_parts["h"] + h_parts["h"])
+        else:  # reset_after=False: r multiplies h before the matrix product
+            units = h.shape[-1]
+            candidate = np.tanh(x_parts["h"] + (r * h) @ recurrent_kernel[:, 2 * units :] + b_rec[2 * units :])
+        return (1 - z) * h + z * candidate if z_on_candidate else z * h + (1 - z) * candidate
+
+    return step
+
+
+def test_gru_step(capsys):
+    accepted(capsys, utils.check_gru_step, solution("02_rnn_from_scratch", "gru_step", sigmoid=sigmoid))
+    accepted(capsys, utils.check_gru_step, gru_variant())  # the test's own correct cell agrees with Keras
+    for wrong in (
+        gru_variant(reset="ignored"),
+        gru_variant(reset="before"),
+        gru_variant(swap_bias=True),
+        gru_variant(z_on_candidate=True),
+        gru_variant(order="rzh"),
+    ):
+        out = rejected(capsys, utils.check_gru_step, wrong)
+        assert "Подсказка" in out
+    assert "ещё не написан" in rejected(capsys, utils.check_gru_step, not_written)
+
+
+def test_gru_params(capsys):
+    assert utils.exercises.gru_layer_params(32, 10) == 3 * 32 * (10 + 32 + 2)
+    context = {}
+    exec(hidden_solution_code("02_rnn_from_scratch", "gru_params_answer ="), context)
+    accepted(capsys, utils.check_gru_params, context["gru_params_answer"])
+    assert "reset_after" in rejected(capsys, utils.check_gru_params, 3 * 32 * (10 + 32 + 1))
+    assert "LSTM" in rejected(capsys, utils.check_gru_params, 4 * 32 * (10 + 32 + 1))
+    rejected(capsys, utils.check_gru_params, 3 * (10 * 32 + 32 * 32))
+    assert "ещё не написан" in rejected(capsys, utils.check_gru_params, ...)
+
+
+# --- 04: windows and temperature ---------------------------------------------------------------------
+
+
+def test_make_windows(capsys):
+    accepted(capsys, utils.check_make_windows, solution("04_alice_gru_generator", "make_windows"))
+
+    def one_window_short(ids, seq_len, stride):  # stops one window early
+        starts = np.arange(0, len(ids) - seq_len - 1, stride)
+        windows = ids[starts[:, None] + np.arange(seq_len + 1)]
+        return windows[:, :-1], windows[:, 1:]
+
+    def y_not_shifted(ids, seq_len, stride):
+        starts = np.arange(0, len(ids) - seq_len, stride)
+        windows = ids[starts[:, None] + np.arange(seq_len)]
+        return windows, windows
+
+    def swapped(ids, seq_len, stride):
+        starts = np.arange(0, len(ids) - seq_len, stride)
+        windows = ids[starts[:, None] + np.arange(seq_len + 1)]
+        return windows[:, 1:], windows[:, :-1]
+
+    def windows_of_seq_len(ids, seq_len, stride):  # y is cut from a window of seq_len, one symbol short
+        starts = np.arange(0, len(ids) - seq_len + 1, stride)
+        windows = ids[starts[:, None] + np.arange(seq_len)]
+        return windows[:, :-1], windows[:, 1:]
+
+    assert "окон 2, а должно быть 3" in rejected(capsys, utils.check_make_windows, one_window_short)
+    for wrong in (y_not_shifted, swapped, windows_of_seq_len):
+        rejected(capsys, utils.check_make_windows, wrong)
+    assert "пару массивов" in rejected(capsys, utils.check_make_windows, lambda ids, n, s: np.zeros((2, n)))
+    assert "ещё не написан" in rejected(capsys, utils.check_make_windows, not_written)
+
+
+def test_apply_temperature(capsys):
+    accepted(capsys, utils.check_apply_temperature, solution("04_alice_gru_generator", "apply_temperature"))
+
+    def multiplies(logits, temperature):
+        scaled = np.asarray(logits, dtype=float) * temperature
+        exp = np.exp(scaled - scaled.max())
+        return exp / exp.sum()
+
+    def no_max_shift(logits, temperature):
+        exp = np.exp(np.asarray(logits, dtype=float) / temperature)
+        return exp / exp.sum()
+
+    def ignores_temperature(logits, temperature):
+        exp = np.exp(logits - np.max(logits))
+        return exp / exp.sum()
+
+    def divides_after_exp(logits, temperature):
+        exp = np.exp(logits - np.max(logits)) / temperature
+        return exp / exp.sum()
+
+    rejected(capsys, utils.check_apply_temperature, multiplies)
+    assert "NaN" in rejected(capsys, utils.check_apply_temperature, no_max_shift)
+    rejected(capsys, utils.check_apply_temperature, ignores_temperature)
+    rejected(capsys, utils.check_apply_temperature, divides_after_exp)
+
+
+def test_temperature_expected_values_agree_with_keras():
+    import keras
+
+    for logits, temperature in utils.exercises.temperature_cases():
+        expected = np.exp(logits / temperature - np.logaddexp.reduce(logits / temperature))
+        keras_probs = keras.ops.convert_to_numpy(keras.ops.softmax(logits / temperature))
+        np.testing.assert_allclose(expected, keras_probs, rtol=1e-5, atol=1e-12)
+
+
+# --- 06: receptive field and attention hits ------------------------------------------------------------
+
+
+def test_receptive_field(capsys):
+    accepted(capsys, utils.check_receptive_field, solution("06_image_captioning_attention", "receptive_field"))
+
+    def no_jump(stack):
+        return 1 + sum(kernel - 1 for kernel, _ in stack)
+
+    def jump_updated_first(stack):
+        r, j = 1, 1
+        for kernel, stride in stack:
+            j *= stride
+            r += (kernel - 1) * j
+        return r
+
+    def product_of_kernels(stack):
+        return int(np.prod([kernel for kernel, _ in stack])) if stack else 1
+
+    for wrong in (no_jump, jump_updated_first, product_of_kernels):
+        assert "Подсказка" in rejected(capsys, utils.check_receptive_field, wrong)
+    assert "ещё не написан" in rejected(capsys, utils.check_receptive_field, not_written)
+
+
+def test_receptive_field_known_answers_match_brute_force():
+    cases, expected = utils.exercises.receptive_field_cases()
+    assert [utils.exercises._field_by_brute_force(stack) for (stack,) in cases] == expected
+
+
+@pytest.mark.parametrize("grid", [6, 8])
+def test_attention_hits_box(capsys, grid):
+    cell = 8
+    accepted(
+        capsys,
+        utils.check_attention_hits_box,
+        solution("06_image_captioning_attention", "attention_hits_box", CELL=cell),
+        cell,
+        grid,
+    )
+
+    def inclusive(alpha, box):
+        row, col = np.unravel_index(np.argmax(alpha), alpha.shape)
+        y0, x0, y1, x1 = box
+        return bool(row * cell <= y1 and y0 <= (row + 1) * cell and col * cell <= x1 and x0 <= (col + 1) * cell)
+
+    def rows_and_columns_swapped(alpha, box):
+        col, row = np.unravel_index(np.argmax(alpha), alpha.shape)
+        y0, x0, y1, x1 = box
+        return bool(row * cell < y1 and y0 < (row + 1) * cell and col * cell < x1 and x0 < (col + 1) * cell)
+
+    def box_centre_in_cell(alpha, box):
+        row, col = np.unravel_index(np.argmax(alpha), alpha.shape)
+        y0, x0, y1, x1 = box
+        return bool(row * cell <= (y0 + y1) / 2 < (row + 1) * cell and col * cell <= (x0 + x1) / 2 < (col + 1) * cell)
+
+    def cell_inside_box(alpha, box):
+        row, col = np.unravel_index(np.argmax(alpha), alpha.shape)
+        y0, x0, y1, x1 = box
+        return bool(y0 <= row * cell and (row + 1) * cell <= y1 and x0 <= col * cell and (col + 1) * cell <= x1)
+
+    for wrong in (inclusive, rows_and_columns_swapped, box_centre_in_cell, cell_inside_box):
+        assert "не включаются" in rejected(capsys, utils.check_attention_hits_box, wrong, cell, grid)
+    assert "ещё не написан" in rejected(capsys, utils.check_attention_hits_box, not_written, cell, grid)
