@@ -107,3 +107,18 @@ def test_jupyterlab_presents_a_notebook_with_rise(browser, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_plan_slides_starts_a_slide_at_each_heading_and_packs_cells_by_height():
+    """The layout rule of scripts/slides.py --layout, without a browser."""
+    new = slides.nbformat.v4
+    plot = {"output_type": "display_data", "data": {"image/png": ""}, "metadata": {}}
+    cells = [new.new_markdown_cell("# 01. Title"), new.new_code_cell("setup()"), new.new_markdown_cell("## 1. Part"),
+             new.new_code_cell("a = 1"), new.new_code_cell("b = 2"), new.new_code_cell("plot()", outputs=[plot]),
+             new.new_code_cell("plot()", outputs=[plot]), new.new_markdown_cell("### Проверьте себя"),
+             new.new_code_cell("answer = ..."), new.new_code_cell("answer = 42")]
+    cells[1].metadata["slideshow"] = {"slide_type": "skip"}
+    cells[-1].metadata["jupyter"] = {"source_hidden": True}
+    heights = [100, 50, 100, 300, 300, 200, 200, 100, 100, 100]
+    kinds = slides.plan_slides(new.new_notebook(cells=cells), heights)
+    assert kinds == ["slide", "skip", "slide", "-", "subslide", "-", "subslide", "subslide", "-", "subslide"]
