@@ -212,6 +212,19 @@ def imdb_word_index() -> dict[str, int]:
         return json.load(f)
 
 
+def imdb_lengths() -> tuple[np.ndarray, np.ndarray]:
+    """True lengths (in ids, start token included) of the train and test reviews, in ``load_imdb`` order.
+
+    The bundled copy stores only the last 400 ids of a review but keeps its full length; with
+    RNN_COURSE_IMDB=keras the reviews are whole, so their lengths are measured directly.
+    """
+    if imdb_source() == "keras":
+        (x_train, _), (x_test, _) = load_imdb()
+        return np.array([len(x) for x in x_train]), np.array([len(x) for x in x_test])
+    with np.load(bundled_file("imdb_quick.npz")) as f:
+        return f["x_train_lengths"].astype(np.int64), f["x_test_lengths"].astype(np.int64)
+
+
 def imdb_raw_reviews() -> list[tuple[str, int]]:
     """The first 300 raw test reviews (text with its <br /> tags, label 0/1).
 

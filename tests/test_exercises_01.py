@@ -1,0 +1,105 @@
+"""Notebook 01's exercise checkers accept the reference solution and reject plausible wrong answers."""
+
+import numpy as np
+import pytest
+
+from utils.exercises import (
+    check_failing_length,
+    check_lstm_params,
+    check_rnn_output_shapes,
+    check_rnn_step,
+    rnn_step_cases,
+)
+
+
+def reference_step(x, h_prev, W_xh, W_hh, b_h):
+    return np.tanh(x @ W_xh + h_prev @ W_hh + b_h)
+
+
+WRONG_STEPS = {
+    "transposed recurrent weights": lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_xh + h @ W_hh.T + b),
+    "column-vector formula copied (no transposes)": lambda x, h, W_xh, W_hh, b: np.tanh(W_xh @ x + W_hh @ h + b),
+    "no bias": lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_xh + h @ W_hh),
+    "W_xh and W_hh swapped": lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_hh + h @ W_xh + b),
+    "previous state ignored": lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_xh + b),
+    "no tanh": lambda x, h, W_xh, W_hh, b: x @ W_xh + h @ W_hh + b,
+}
+
+
+def test_rnn_step_reference_passes(capsys):
+    assert check_rnn_step(reference_step)
+    assert "✅" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", list(WRONG_STEPS))
+def test_rnn_step_wrong_answers_rejected(name, capsys):
+    assert not check_rnn_step(WRONG_STEPS[name])
+    out = capsys.readouterr().out
+    assert "❌ «шаг SimpleRNN»" in out and "Traceback" not in out
+
+
+def test_rnn_step_cases_are_nontrivial():
+    cases = rnn_step_cases()
+    assert len(cases) >= 3
+    for _, h_prev, _, _, b_h in cases:
+        assert np.all(np.abs(h_prev).sum(axis=1) > 0) and np.abs(b_h).min() > 0
+    assert any(W_xh.shape[0] == W_hh.shape[0] for _, _, W_xh, W_hh, _ in cases)  # swapping then fails by value
+
+
+def test_rnn_step_not_written(capsys):
+    assert not check_rnn_step(lambda *args: None)
+    assert "ещё не написан" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("answer", "right"),
+    [
+        (4 * 64 * (100 + 64 + 1), True),
+        (4 * 64 * (100 + 64), False),  # forgot the bias
+        (3 * 64 * (100 + 64 + 1), False),  # three gates only
+        (64 * (100 + 64 + 1), False),  # a SimpleRNN
+        (4 * (100 * 64 + 64 * 64 + 1), False),  # one bias per gate instead of per unit
+        (None, False),
+    ],
+)
+def test_lstm_params(answer, right, capsys):
+    assert check_lstm_params(answer) is right
+    assert ("✅" if right else "❌") in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("with_sequences", "without_sequences", "right"),
+    [
+        ((32, 10, 16), (32, 16), True),
+        ((32, 16), (32, 10, 16), False),  # flags mixed up
+        ((32, 10, 8), (32, 8), False),  # input features instead of units
+        ((10, 16), (16,), False),  # batch axis forgotten
+        ([32, 10, 16], [32, 16], False),  # lists, not tuples
+        (..., ..., False),
+    ],
+)
+def test_rnn_output_shapes(with_sequences, without_sequences, right, capsys):
+    assert check_rnn_output_shapes(with_sequences, without_sequences) is right
+    assert ("❌" in capsys.readouterr().out) is not right
+
+
+MEASURED = {8: 0.97, 16: 0.41, 32: 0.30}
+
+
+@pytest.mark.parametrize(
+    ("by_length", "failing", "right"),
+    [
+        (MEASURED, 16, True),
+        ({8: 0.97, 16: 0.9, 32: 0.8}, None, True),
+        (MEASURED, 32, False),  # the largest failing length instead of the smallest
+        (MEASURED, 8, False),  # the first length that still works
+        (MEASURED, 0.41, False),  # the accuracy instead of the length
+        ({8: 0.97, 32: 0.30}, 32, False),  # a length left out
+        ({8: 97, 16: 41, 32: 30}, 16, False),  # per cent, not a fraction
+        (..., ..., False),
+    ],
+)
+def test_failing_length(by_length, failing, right, capsys):
+    assert check_failing_length(by_length, failing) is right
+    out = capsys.readouterr().out
+    assert ("❌" in out) is not right and "Traceback" not in out
