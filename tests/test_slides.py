@@ -1,9 +1,10 @@
 """Lecture mode, in a real browser: the slides of every notebook render offline and fit a 1280×720 screen,
 and JupyterLab presents a notebook live with RISE (Alt+R).
 
-Runs last (conftest.py orders it), on the notebooks that nbval has just executed (runs/executed/), so the
-slides carry their real plots and printouts. Needs Debian's chromium, playwright (pip) and npm; where they
-cannot be installed the tests are skipped with a warning, and in CI (RNN_COURSE_SLIDES_REQUIRED=1) they fail.
+Runs last (conftest.py orders it), on the notebooks that nbval has just executed on TensorFlow
+(runs/executed/tensorflow/), so the slides carry their real plots and printouts. Needs Debian's chromium,
+playwright (pip) and npm; where they cannot be installed the tests are skipped with a warning, and in CI
+(RNN_COURSE_SLIDES_REQUIRED=1) they fail.
 """
 
 import importlib.util
@@ -21,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 REQUIRED = os.environ.get("RNN_COURSE_SLIDES_REQUIRED") == "1"
-BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
+BACKEND = "tensorflow"  # slides show the TensorFlow run's output, the course's default backend
 
 _spec = importlib.util.spec_from_file_location("slides", ROOT / "scripts" / "slides.py")
 slides = importlib.util.module_from_spec(_spec)
