@@ -1,10 +1,14 @@
+import numpy as np
 import pytest
 
+from utils.decoding import beam_search
 from utils.translation import (
+    beam_search_batch,
     bootstrap_ci,
     corpus_scores,
     detokenize,
     group_references,
+    length_batches,
     paired_bootstrap,
     reference_streams,
     signatures,
@@ -108,3 +112,58 @@ def test_split_keeps_punctuation_variants_together():
     (held_out,), rest = split_by_source(pairs, [1], seed=0, eligible=lambda en: "tired" in en)
     assert held_out == [("I'm tired.", ["Я устал.", "Я устала!"])]
     assert rest == [("Go.", "Иди."), ("Run.", "Беги.")]
+
+
+def _toy_decoder(vocab=7, n=6, seed=0):
+    """A deterministic toy decoder: log-probabilities depend on the sequence, the last token and the step."""
+    rng = np.random.default_rng(seed)
+    table = rng.normal(0, 2, (n, vocab, vocab))
+
+    def log_softmax(x):
+        return x - np.log(np.exp(x - x.max(-1, keepdims=True)).sum(-1, keepdims=True)) - x.max(-1, keepdims=True)
+
+    def step_batch(tokens, states, rows):
+        logits = table[rows, tokens] + 0.3 * states[0][:, :1]
+        return log_softmax(logits), [states[0] + 1]
+
+    return step_batch, [np.zeros((n, 2))]
+
+
+@pytest.mark.parametrize("width", [1, 2, 4])
+def test_beam_search_batch_matches_beam_search(width):
+    step_batch, (states,) = _toy_decoder()
+    batch = beam_search_batch(step_batch, [states], start_id=1, end_id=2, beam_width=width, max_len=6)
+    for seq in range(len(states)):
+        def step(tokens, hidden, seq=seq):
+            return step_batch(np.asarray(tokens), hidden, np.full(len(tokens), seq))
+
+        alone = beam_search(step, [states[seq:seq + 1]], 1, 2, beam_width=width, max_len=6)[0][0]
+        assert batch[seq] == alone
+    assert any(len(tokens) < 6 for tokens in batch) and any(len(tokens) == 6 for tokens in batch) or width == 1
+
+
+def test_beam_search_batch_rejects_zero_width():
+    step_batch, states = _toy_decoder()
+    with pytest.raises(ValueError):
+        beam_search_batch(step_batch, states, 1, 2, beam_width=0)
+
+
+def test_length_batches_cut_only_padding_and_cover_every_row():
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(1, 13, 50)
+    src = np.array([[10 + i] * n + [0] * (12 - n) for i, n in enumerate(lengths)])  # row i holds 10 + i
+    dec = np.array([[1] + [6] * n + [0] * (12 - n) for n in lengths])
+    data = length_batches([src, dec], dec[:, 1:], lengths, edges=[4, 8, 12], batch_size=8, extra=[0, 1, 0])
+    seen = set()
+    (x0, _, _), (x1, _, _) = data[0], data[1]
+    assert x0[0].shape[1] != x1[0].shape[1]  # the first two batches differ in width: TensorFlow keeps it variable
+    for i in range(len(data)):
+        (s, d), y, w = data[i]
+        assert s.shape[1] in (4, 8, 12) and d.shape[1] == s.shape[1] + 1 and y.shape[1] == s.shape[1]
+        assert w.shape == y.shape and np.allclose(w, y.shape[1] / 12)  # loss per batch as before the cut
+        assert ((s > 0).sum(1) == (y == 6).sum(1)).all() and len(s) == 8  # whole sequences, full batches
+        assert ((s > 0).sum(1) == lengths[s[:, 0] - 10]).all()
+        seen |= set(s[:, 0] - 10)
+    assert seen == set(range(50))  # every example at least once per epoch
+    with pytest.raises(ValueError):
+        length_batches([src], src, lengths, edges=[4, 8], batch_size=8)

@@ -144,3 +144,235 @@ def bootstrap_ci(hypotheses: Sequence[str], references: Sequence[Sequence[str]],
     """Each metric's score and its 95% bootstrap CI half-width for one system: ``{"BLEU": (score, ci), ...}``."""
     result = paired_bootstrap(hypotheses, hypotheses, references, n_samples, seed)
     return {name: (r["system"], r["system_ci"]) for name, r in result.items()}
+
+
+
+def length_batches(
+    inputs: Sequence[np.ndarray],
+    target: np.ndarray,
+    lengths: Sequence[int],
+    edges: Sequence[int],
+    batch_size: int,
+    extra: Sequence[int | None] = (),
+    seed: int = 0,
+):
+    """Training batches of similar length, each cut to its bucket's width: the same data, less padding.
+
+    ``inputs`` and ``target`` are right-padded arrays with one row per example; ``lengths[i]`` is example
+    ``i``'s length, and ``edges`` are the buckets' upper bounds (ascending, the last ≥ every length).
+    Each batch holds examples of one bucket; an array is cut to ``bound + extra[j]`` columns (``extra`` per
+    input, then one for the target; ``None`` keeps the array whole; missing entries mean 0). The target loses
+    only padding (checked), and so does every input not aligned with it; an input cut to at least the target's
+    width (the decoder's input, shifted by one step) may lose its trailing ``<end>``, whose prediction is padding.
+    Each batch also carries sample weights (cut width / full width of the target): Keras's default loss
+    reduction divides by every position of the batch, padding included, so without them a short batch would
+    weigh more per token than it did uncut. Batches are reshuffled every epoch (a ``keras.utils.PyDataset``).
+    """
+    import keras
+
+    arrays = [*inputs, target]
+    extra = list(extra) + [0] * (len(arrays) - len(extra))
+    lengths, edges = np.asarray(lengths), list(edges)
+    bucket = np.searchsorted(edges, lengths)
+    if bucket.max() >= len(edges):
+        raise ValueError(f"длина {lengths.max()} больше последней границы {edges[-1]}")
+    for j, array in enumerate(arrays):
+        # an input may lose non-zero columns only beside the target's own cut (a decoder input: whatever it
+        # feeds there predicts padding, which the loss ignores); the target and other inputs lose only padding
+        aligned = j < len(inputs) and extra[j] is not None and extra[j] >= extra[-1]
+        for b, bound in enumerate(edges):
+            if extra[j] is not None and not aligned and np.any(array[bucket == b, bound + extra[j]:]):
+                raise ValueError(f"массив {j}: в корзине до {bound} обрезались бы не только нули")
+
+    class LengthBatches(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__()
+            self.rng = np.random.default_rng(seed)
+            self.on_epoch_end()
+
+        def on_epoch_end(self):
+            batches = []
+            for b in range(len(edges)):
+                rows = self.rng.permutation(np.flatnonzero(bucket == b))
+                if not len(rows):
+                    continue
+                # every batch full (one shape per bucket: JAX compiles once per shape): the last one is topped
+                # up with other examples of its bucket, so each example comes at least once per epoch
+                top_up = -len(rows) % batch_size
+                rows = np.concatenate([rows, self.rng.choice(rows, top_up, replace=top_up > len(rows))])
+                batches += [(b, rows[i:i + batch_size]) for i in range(0, len(rows), batch_size)]
+            order = list(self.rng.permutation(len(batches)))
+            # Keras (TensorFlow) infers the batch shapes from the first two batches: let their widths differ
+            second = next((i for i in order if batches[i][0] != batches[order[0]][0]), None)
+            head = order[:1] + ([second] if second is not None else [])
+            self.batches = [batches[i] for i in head + [i for i in order if i not in head]]
+
+        def __len__(self):
+            return len(self.batches)
+
+        def __getitem__(self, index):
+            b, rows = self.batches[index]
+            cut = [array[rows] if e is None else array[rows, :edges[b] + e]
+                   for array, e in zip(arrays, extra, strict=True)]
+            # Keras averages the loss over every position of the batch, padding included: the weight
+            # width / full width keeps each batch's loss what it was before the cut
+            weight = np.full(cut[-1].shape, cut[-1].shape[1] / target.shape[1], dtype="float32")
+            return tuple(cut[:-1]), cut[-1], weight
+
+    return LengthBatches()
+
+
+BatchStepFn = Callable[[np.ndarray, list[np.ndarray], np.ndarray], tuple[np.ndarray, list[np.ndarray]]]
+
+
+def beam_search_batch(
+    step: BatchStepFn,
+    initial_states: Sequence[np.ndarray],
+    start_id: int,
+    end_id: int,
+    beam_width: int = 4,
+    max_len: int = 20,
+    length_alpha: float = 1.0,
+) -> list[list[int]]:
+    """``utils.decoding.beam_search`` for many sequences at once: the best tokens of each sequence.
+
+    The same search and the same result per sequence, but one ``step`` call per time step serves the live
+    hypotheses of *every* sequence (a few calls of the model instead of one per sentence and step).
+    ``step(tokens, states, rows)`` gets the last token of each live hypothesis ``(m,)``, their states
+    (hypotheses on axis 0) and ``rows`` — which sequence each hypothesis belongs to (to pick its encoder
+    outputs) — and returns log-probabilities ``(m, vocab)`` and the new states. ``initial_states`` hold
+    one row per sequence.
+    """
+    if beam_width < 1:
+        raise ValueError(f"ширина луча должна быть ≥ 1, получено {beam_width}")
+    n = len(initial_states[0])
+    states = [np.asarray(s) for s in initial_states]
+    rows, last = np.arange(n), np.full(n, start_id)
+    hyps: list[list[list[int]]] = [[[]] for _ in range(n)]
+    totals = [np.zeros(1) for _ in range(n)]
+    finished: list[list[tuple[list[int], float]]] = [[] for _ in range(n)]
+
+    def score(total: float, length: int) -> float:
+        return total / max(length, 1) ** length_alpha
+
+    for _ in range(max_len):
+        if not len(rows):
+            break
+        log_probs, states = step(last, states, rows)
+        log_probs = np.asarray(log_probs)
+        vocab = log_probs.shape[-1]
+        keep, keep_rows, keep_tokens = [], [], []
+        start = 0
+        for seq in dict.fromkeys(rows.tolist()):  # hypotheses of one sequence are contiguous, in order
+            count = len(hyps[seq])
+            candidates = (totals[seq][:, None] + log_probs[start:start + count]).ravel()
+            best = np.argsort(candidates)[::-1][: beam_width - len(finished[seq])]
+            new_hyps, new_totals = [], []
+            for flat in best:
+                parent, token = divmod(int(flat), vocab)
+                if token == end_id:
+                    finished[seq].append((hyps[seq][parent], score(candidates[flat], len(hyps[seq][parent]) + 1)))
+                else:
+                    new_hyps.append(hyps[seq][parent] + [token])
+                    new_totals.append(candidates[flat])
+                    keep.append(start + parent)
+                    keep_rows.append(seq)
+                    keep_tokens.append(token)
+            hyps[seq], totals[seq] = new_hyps, np.array(new_totals)
+            start += count
+        states = [s[keep] for s in states]
+        rows, last = np.array(keep_rows, dtype=int), np.array(keep_tokens, dtype=int)
+    for seq in dict.fromkeys(rows.tolist()):  # max_len reached: unfinished hypotheses compete too
+        finished[seq] += [(t, score(lp, len(t))) for t, lp in zip(hyps[seq], totals[seq], strict=True)]
+    return [sorted(done, key=lambda item: item[1], reverse=True)[0][0] for done in finished]
+
+
+# --- «Проверьте себя» in notebook 05: the checkers keep their expected values here, out of the student's sight ---
+
+def _masked_softmax(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Expected attention weights, computed another way than the notebook's solution: through log-sum-exp."""
+    scores, mask = np.asarray(scores, dtype="float64"), np.asarray(mask, dtype=bool)
+    log_norm = np.logaddexp.reduce(scores[mask])
+    return np.where(mask, np.exp(np.where(mask, scores, 0.0) - log_norm), 0.0)
+
+
+def attention_weight_cases(seed: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Cases for ``attention_weights(scores, mask)``: the exercise's three, then random lengths and masks with
+    non-zero scores, a single unmasked position, large scores (1000: ``exp`` overflows unless shifted) and a
+    padded position holding a score so large that shifting by the maximum over *all* positions leaves 0 / 0."""
+    rng = np.random.default_rng(seed)
+    cases = [(np.array([1.0, 2.0, 3.0]), np.array([True, True, True])),
+             (np.array([5.0, 1.0, 100.0]), np.array([True, True, False])),
+             (np.array([-3.0, 0.0, 2.0, 7.0]), np.array([True, False, True, False]))]
+    for length in (2, 5, 9):
+        mask = rng.random(length) < 0.6
+        mask[rng.integers(length)] = True
+        cases.append((rng.normal(0.0, 2.0, length), mask))
+    cases += [(np.array([0.3, -1.2, 4.0]), np.array([False, True, False])),
+              (np.array([1000.0, 998.0, 990.0, 0.0]), np.array([True, True, True, False])),
+              (np.array([2.0, -1.0, 900.0, 0.5]), np.array([True, True, False, True]))]
+    return cases
+
+
+def _attention_hint(func: Callable, cases: Sequence[tuple[np.ndarray, np.ndarray]]) -> str | None:
+    """A Russian hint for a wrong ``attention_weights``: which property of the weights it breaks first."""
+    for scores, mask in cases:
+        try:
+            got = np.asarray(func(scores, mask), dtype="float64")
+        except Exception:
+            return None
+        if got.shape != np.shape(scores):
+            return None
+        if not np.all(np.isfinite(got)):
+            return ("получились NaN или бесконечность: вычтите из оценок максимум по позициям маски "
+                    "(не по всем позициям) перед np.exp")
+        if np.any(got[~mask] != 0):
+            return "паддинг (mask == False) должен получить ровно 0"
+        if not np.isclose(got.sum(), 1.0):
+            return f"сумма весов {got.sum():.4g}, а должна быть 1: нормируйте только по позициям маски"
+    return None
+
+
+def check_attention_weights(func: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> bool:
+    """Check the student's ``attention_weights(scores, mask)`` on :func:`attention_weight_cases`; print a verdict
+    (and a hint which property is broken) in Russian; return whether it is right."""
+    from .exercises import check_function
+
+    cases = attention_weight_cases()
+    if check_function("веса внимания", func, _masked_softmax, cases):
+        return True
+    hint = _attention_hint(func, cases)
+    if hint:
+        print(f"   подсказка: {hint}")
+    return False
+
+
+# (log_probs, alpha) → the length-normalised score, worked out by hand: sum / L ** alpha
+NORMALIZED_SCORE_CASES = [
+    (([-0.5], 0.0), -0.5),
+    (([-0.1, -0.1, -0.1, -0.3], 0.0), -0.6),
+    (([-0.1, -0.1, -0.1, -0.3], 1.0), -0.15),
+    (([-0.5], 1.0), -0.5),
+    (([-2.0, -1.0], 0.7), -3.0 / 2**0.7),
+    (([-1.0, -2.0, -3.0, -4.0, -5.0, -6.0, -7.0, -8.0], 0.5), -36.0 / 8**0.5),
+    (([-0.25, -0.75, -1.0], 2.0), -2.0 / 9.0),
+]
+
+
+def check_normalized_score(func: Callable[[Sequence[float], float], float]) -> bool:
+    """Check the student's ``normalized_score(log_probs, alpha)`` against values worked out by hand
+    (:data:`NORMALIZED_SCORE_CASES`: several lengths, α = 0, 0.5, 0.7, 1, 2); print a Russian verdict."""
+    from .exercises import check_function
+
+    expected = {(tuple(log_probs), alpha): value for (log_probs, alpha), value in NORMALIZED_SCORE_CASES}
+    cases = [(list(log_probs), alpha) for (log_probs, alpha), _ in NORMALIZED_SCORE_CASES]
+    ok = check_function("нормировка на длину", func, lambda log_probs, alpha: expected[tuple(log_probs), alpha], cases)
+    if not ok:
+        try:
+            if np.isclose(func([-0.1, -0.1, -0.1, -0.3], 0.0), -0.15):
+                print("   подсказка: при α = 0 делитель L^0 = 1, то есть оценка — просто сумма")
+            elif np.isclose(func([-2.0, -1.0], 0.7), -3.0):
+                print("   подсказка: L — число слов вместе с <end>, то есть len(log_probs)")
+        except Exception:
+            pass
+    return ok
