@@ -10,6 +10,9 @@ from utils.cudnn import CHECK_VARIABLE
 # Every LSTM/GRU that cuDNN would run on a GPU checks its mask as cuDNN does, so CI on a CPU catches
 # a left-padded or empty masked sequence that would stop a student's notebook on a GPU.
 os.environ[CHECK_VARIABLE] = "1"
+# Kernels draw inline, as in Jupyter: the executed notebooks keep their plots for the slides' browser test
+# (MPLBACKEND=Agg would make plt.show() draw nothing). Headless, matplotlib itself falls back to Agg here.
+os.environ.pop("MPLBACKEND", None)
 
 
 # nbval runs each notebook cell by cell and keeps what a cell printed; the executed notebook is saved to

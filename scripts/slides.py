@@ -101,9 +101,10 @@ SLIDE_CSS = """<style>
 .reveal .jp-OutputArea-output pre { white-space: pre-wrap !important; }
 </style>
 </head>"""
-# The template typesets a formula again each time its slide is shown; with MathJax 2.7.7's hidden MathML
-# copy for screen readers switched on, every re-render adds a second visible copy of the formula.
-MATHJAX_SETTING = "messageStyle: 'none',"
+# The template typesets a slide's formulas again each time the slide is shown. A re-render that starts while
+# the first typesetting is still running leaves two copies of a formula (or none, while it runs); MathJax's
+# CommonHTML output needs no re-render once the page is typeset, so the slides skip it.
+RERENDER = "Reveal.addEventListener('slidechanged', update);"
 
 
 # nbconvert's reveal template imports mermaid.js from a CDN on every page; no notebook here draws mermaid
@@ -114,8 +115,8 @@ MERMAID_IMPORT = re.compile(r'<script type="module">\s*import mermaid from [^<]*
 def _slides_html(nb: nbformat.NotebookNode) -> str:
     body, _ = _exporter().from_notebook_node(nb)
     body, removed = MERMAID_IMPORT.subn("", body)
-    assert removed == 1 and body.count(MATHJAX_SETTING) == 1, "nbconvert's slides template changed"
-    body = body.replace(MATHJAX_SETTING, MATHJAX_SETTING + " menuSettings: {assistiveMML: false},")
+    assert removed == 1 and body.count(RERENDER) == 1, "nbconvert's slides template changed"
+    body = body.replace(RERENDER, "")
     return body.replace("</head>", SLIDE_CSS, 1)
 
 
@@ -158,6 +159,7 @@ MEASURE = """(Reveal) => {
     const isText = node.nodeType === Node.TEXT_NODE;
     if (isText && !node.textContent.trim()) continue;
     if (!isText && !['IMG', 'svg', 'CANVAS'].includes(node.tagName)) continue;
+    if (node.parentElement.closest('.MJX_Assistive_MathML')) continue;  // hidden on purpose, for screen readers
     const range = document.createRange();
     range.selectNodeContents(node);
     const r = isText ? range.getBoundingClientRect() : node.getBoundingClientRect();
@@ -176,7 +178,8 @@ READY = """(module) => new Promise(done => require([module], Reveal => {
     Reveal.configure({fragments: false, transition: 'none', backgroundTransition: 'none', controls: false,
                       progress: false});
     window.CourseReveal = Reveal;
-    done(Reveal.getSlides().map(s => Reveal.getIndices(s)));
+    const indices = Reveal.getSlides().map(s => Reveal.getIndices(s));
+    window.MathJax && MathJax.Hub ? MathJax.Hub.Queue(() => done(indices)) : done(indices);  // all typeset
   };
   Reveal.isReady() ? start() : Reveal.on('ready', start);
 }))"""

@@ -54,6 +54,10 @@ def test_slides_render_offline_and_fit_1280x720(notebook, browser):
         _not_here(f"нет выполненной копии {notebook.name} (pytest {notebook.relative_to(ROOT)} сохраняет её)")
     html, with_output = slides.export(notebook, backend=BACKEND)
     assert with_output
+    executed = slides.executed_copy(notebook, BACKEND)
+    plots = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+    shows = sum(c.source.count("plt.show()") for c in executed.cells if c.cell_type == "code")
+    assert len(plots) >= shows, f"{shows} plt.show() calls but {len(plots)} plots in the executed copy"
     report = slides.check([html])[html.name]
     headed = [c for c in slides.nbformat.read(notebook, as_version=4).cells
               if slides._slide_type(c) in ("slide", "subslide")]
