@@ -83,23 +83,35 @@ def test_rnn_output_shapes(with_sequences, without_sequences, right, capsys):
     assert ("❌" in capsys.readouterr().out) is not right
 
 
-MEASURED = {8: 0.97, 16: 0.41, 32: 0.30}
+class MarkReader:
+    """A stand-in for a trained model: reads the marked symbol exactly up to ``max_length`` steps, then guesses."""
+
+    def __init__(self, max_length=1000):
+        self.max_length = max_length
+
+    def predict(self, inputs, verbose=0):
+        marked = inputs[:, :, -1].argmax(axis=1)
+        probs = inputs[np.arange(len(inputs)), marked, :-1]
+        return probs if inputs.shape[1] <= self.max_length else np.ones_like(probs) * [1, 0, 0, 0]
+
+
+FAILS_FROM_16 = {8: MarkReader(12), 16: MarkReader(12), 32: MarkReader(12)}
 
 
 @pytest.mark.parametrize(
-    ("by_length", "failing", "right"),
+    ("models", "failing", "right"),
     [
-        (MEASURED, 16, True),
-        ({8: 0.97, 16: 0.9, 32: 0.8}, None, True),
-        (MEASURED, 32, False),  # the largest failing length instead of the smallest
-        (MEASURED, 8, False),  # the first length that still works
-        (MEASURED, 0.41, False),  # the accuracy instead of the length
-        ({8: 0.97, 32: 0.30}, 32, False),  # a length left out
-        ({8: 97, 16: 41, 32: 30}, 16, False),  # per cent, not a fraction
+        (FAILS_FROM_16, 16, True),
+        ({8: MarkReader(), 16: MarkReader(), 32: MarkReader()}, None, True),
+        (FAILS_FROM_16, 32, False),  # the largest failing length instead of the smallest
+        (FAILS_FROM_16, 8, False),  # the first length that still works
+        ({8: MarkReader(), 16: MarkReader(), 32: MarkReader()}, 16, False),  # the expected answer, not the measured one
+        ({8: 0.97, 16: 0.41, 32: 0.30}, 16, False),  # typed-in accuracies instead of trained models
+        ({8: MarkReader(12), 32: MarkReader(12)}, 32, False),  # a length left out
         (..., ..., False),
     ],
 )
-def test_failing_length(by_length, failing, right, capsys):
-    assert check_failing_length(by_length, failing) is right
+def test_failing_length(models, failing, right, capsys):
+    assert check_failing_length(models, failing) is right
     out = capsys.readouterr().out
     assert ("❌" in out) is not right and "Traceback" not in out

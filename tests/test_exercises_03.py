@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from utils.exercises import check_gru_model_params, check_pad_pre, gru_model_params
+from utils.exercises import check_gru_model_params, check_pad_pre, check_reversed_reviews, gru_model_params
 
 
 def pad_pre(sequences, maxlen):
@@ -85,3 +85,76 @@ def test_gru_params_rejects_wrong_answers(wrong, hint, capsys):
     assert not check_gru_model_params(wrong)
     out = capsys.readouterr().out
     assert out.startswith("❌ «параметры модели»:") and hint in out
+
+
+# --- the experiment: reviews in reverse order -------------------------------------------------------------
+
+
+def reverse_reviews(X):
+    """The notebook's reference solution."""
+    reversed_X = np.zeros_like(X)
+    for row, review in enumerate(X):
+        words = review[review != 0][::-1]
+        reversed_X[row, : len(words)] = words
+    return reversed_X
+
+
+class FirstWordModel:
+    """A stand-in for a trained model: positive when the first word's id is even (so order matters)."""
+
+    def predict(self, X, verbose=0):
+        return (X[:, :1] % 2 == 0).astype("float32")
+
+
+class WordCountModel:
+    """A stand-in for a bag of words: positive when the review has more than three words."""
+
+    def predict(self, X, verbose=0):
+        return ((X != 0).sum(axis=1, keepdims=True) > 3).astype("float32")
+
+
+REVIEWS = reverse_reviews(np.array([[2, 3, 5, 0], [3, 5, 2, 8], [4, 0, 0, 0], [7, 9, 6, 4]]))[::-1]
+LABELS = np.array([1, 0, 1, 1])
+MODELS = {"LSTM": FirstWordModel(), "мешок слов": WordCountModel()}
+
+
+def measured_reversed(name):
+    return float(np.mean((MODELS[name].predict(reverse_reviews(REVIEWS))[:, 0] > 0.5) == LABELS))
+
+
+RIGHT = {name: measured_reversed(name) for name in MODELS}
+
+
+def reverse_everything(X):  # zeros move to the left: the cuDNN mask rule breaks
+    return X[:, ::-1].copy()
+
+
+def reverse_in_place(X):  # right answer, but the student's X_val is changed
+    for row, review in enumerate(X):
+        words = review[review != 0][::-1]
+        X[row, : len(words)] = words
+    return X
+
+
+def test_reversed_reviews_reference_passes(capsys):
+    assert RIGHT["LSTM"] != float(np.mean((MODELS["LSTM"].predict(REVIEWS)[:, 0] > 0.5) == LABELS))  # order matters
+    assert check_reversed_reviews(reverse_reviews, RIGHT, MODELS, REVIEWS, LABELS)
+    assert "✅" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("func", "accuracy", "hint"),
+    [
+        (lambda X: ..., RIGHT, "ещё не написан"),
+        (reverse_everything, RIGHT, "нули оказались слева"),
+        (reverse_in_place, RIGHT, "изменила входной массив"),
+        (lambda X: X.copy(), RIGHT, "обратном порядке"),  # nothing reversed
+        (reverse_reviews, {"LSTM": RIGHT["LSTM"]}, "ровно для моделей"),  # a model left out
+        (reverse_reviews, {**RIGHT, "LSTM": 1 - RIGHT["LSTM"]}, "намерила"),  # typed-in number
+        (reverse_reviews, {name: 100 * v for name, v in RIGHT.items()}, "намерила"),  # per cent
+    ],
+)
+def test_reversed_reviews_rejects_wrong_answers(func, accuracy, hint, capsys):
+    assert check_reversed_reviews(func, accuracy, MODELS, REVIEWS, LABELS) is False
+    out = capsys.readouterr().out
+    assert "❌" in out and hint in out and "Traceback" not in out

@@ -3,7 +3,9 @@
 Each solution is read from the notebook's hidden solution cell, so the test follows the notebook.
 """
 
+import collections
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +34,18 @@ def solution(notebook: str, name: str, **context):
     namespace = {"np": np, **context}
     exec(hidden_solution_code(notebook, f"def {name}("), namespace)
     return namespace[name]
+
+
+def notebook_namespace(notebook: str, *markers: str, **context) -> dict:
+    """A namespace with the notebook's visible code cells that contain ``markers`` executed in order."""
+    cells = json.loads((NOTEBOOKS / f"{notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
+    namespace = {"np": np, **context}
+    for marker in markers:
+        matches = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and marker in "".join(c["source"])
+                   and not c["metadata"].get("jupyter", {}).get("source_hidden")]
+        assert len(matches) == 1, f"{notebook}: expected one code cell with {marker!r}"
+        exec(matches[0], namespace)
+    return namespace
 
 
 def rejected(capsys, checker, answer, *args) -> str:
@@ -136,6 +150,61 @@ def test_gru_params(capsys):
     assert "ещё не написан" in rejected(capsys, utils.check_gru_params, ...)
 
 
+def exact_adder(hidden=3, k=20.0):
+    """A hand-built adder: with n = a + b + carry, h1 = [n ≥ 1], h2 = [n ≥ 2] (the carry), h3 = [n ≥ 3];
+    the sum bit is h1 − h2 + h3. Neurons beyond the third stay silent."""
+    W_xh, W_hh, b_h, W_hy = np.zeros((2, hidden)), np.zeros((hidden, hidden)), np.zeros(hidden), np.zeros((hidden, 1))
+    W_xh[:, :3], W_hh[1, :3], b_h[:3], W_hy[:3, 0] = k, k, -k * np.array([0.5, 1.5, 2.5]), k * np.array([1, -1, 1])
+    return {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h, "W_hy": W_hy, "b_y": np.array([-0.5 * k])}
+
+
+def untrained_adder(hidden, seed=0):
+    rng = np.random.default_rng(seed)
+    return {"W_xh": rng.normal(size=(2, hidden)), "W_hh": rng.normal(size=(hidden, hidden)), "b_h": np.zeros(hidden),
+            "W_hy": rng.normal(size=(hidden, 1)), "b_y": np.zeros(1)}
+
+
+def test_adder_accuracy_is_measured_independently():
+    assert utils.exercises.adder_accuracy(exact_adder(), 8) == utils.exercises.adder_accuracy(exact_adder(), 60) == 1
+    assert utils.exercises.adder_accuracy(exact_adder(16), 32) == 1
+    broken = exact_adder()
+    broken["W_hh"][:] = 0  # forgets the carry: right only on pairs without one, a & b == 0, (3/4)^8 of them
+    assert abs(utils.exercises.adder_accuracy(broken, 8) - 0.75**8) < 0.03
+
+
+def test_adder_sizes_hand_built(capsys):
+    by_size = {1: untrained_adder(1), 2: untrained_adder(2), 3: exact_adder(3), 4: exact_adder(4)}
+    accepted(capsys, utils.check_adder_sizes, by_size, 3)
+    for wrong in (2, 4, 1, "3"):
+        assert "не сходится" in rejected(capsys, utils.check_adder_sizes, by_size, wrong)
+    assert "init_params(1" in rejected(capsys, utils.check_adder_sizes, {h: exact_adder(16) for h in (1, 2, 3, 4)}, 1)
+    assert "словарь весов" in rejected(capsys, utils.check_adder_sizes, {1: 0.0, 2: 0.5, 3: 1.0, 4: 1.0}, 3)
+    assert "ровно для H" in rejected(capsys, utils.check_adder_sizes, {h: by_size[h] for h in (1, 2, 3)}, 3)
+    assert "ни одна сеть" in rejected(capsys, utils.check_adder_sizes, {h: untrained_adder(h) for h in by_size}, 4)
+    assert "ещё не написан" in rejected(capsys, utils.check_adder_sizes, ..., ...)
+    assert "впишите" in rejected(capsys, utils.check_adder_sizes, by_size, ...)
+
+
+def test_adder_sizes_notebook_solution(capsys):
+    """The notebook's own experiment: SGD from section 5 with H = 1..4 (a few seconds of NumPy)."""
+    notebook = "02_rnn_from_scratch"
+    namespace = notebook_namespace(notebook, "def addition_data(", "def train_batch(", "def init_params(",
+                                   "def backward(", pick=lambda quick, full: quick)
+    cells = json.loads((NOTEBOOKS / f"{notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
+    (training,) = ["".join(c["source"]) for c in cells if "".join(c["source"]).startswith("HIDDEN =")]
+    exec(training.split("\n\n")[0], namespace)  # HIDDEN, LEARNING_RATE, BATCH_SIZE, STEPS of section 5
+    exec(training[training.index("def exact_accuracy(") :].split("\n\n\n")[0], namespace)
+    exec(hidden_solution_code(notebook, "smallest_working_size ="), namespace)
+    capsys.readouterr()
+    by_size, smallest = namespace["adder_params_by_size"], namespace["smallest_working_size"]
+    accepted(capsys, utils.check_adder_sizes, by_size, smallest)
+    assert smallest == 3  # with the notebook's seeds; the explanation in the solution cell says so
+    rejected(capsys, utils.check_adder_sizes, by_size, 4)  # «all four are 100 %» read as «the largest»
+    rejected(capsys, utils.check_adder_sizes, by_size, 2)  # the 52 % of H = 2 taken for «learns»
+    wrong_sizes = {**by_size, 2: by_size[3]}  # a network put under the wrong size
+    assert "init_params(2" in rejected(capsys, utils.check_adder_sizes, wrong_sizes, 2)
+
+
 # --- 04: windows and temperature ---------------------------------------------------------------------
 
 
@@ -202,6 +271,47 @@ def test_temperature_expected_values_agree_with_keras():
         expected = np.exp(logits / temperature - np.logaddexp.reduce(logits / temperature))
         keras_probs = keras.ops.convert_to_numpy(keras.ops.softmax(logits / temperature))
         np.testing.assert_allclose(expected, keras_probs, rtol=1e-5, atol=1e-12)
+
+
+def ngram_generator(text, order=4):
+    """A stand-in for the notebook's ``generate``: a character n-gram model of ``text`` sampled with temperature."""
+    counts = collections.defaultdict(collections.Counter)
+    for i in range(len(text) - order):
+        counts[text[i : i + order]][text[i + order]] += 1
+
+    def generate(prompt, length=300, temperature=0.5, top_k=None, seed=0):
+        rng, out = np.random.default_rng(seed), prompt
+        for _ in range(length):
+            following = counts.get(out[-order:]) or counts["the "]
+            weights = np.array(list(following.values()), dtype=float) ** (1 / temperature)
+            out += list(following)[rng.choice(len(following), p=weights / weights.sum())]
+        return out[len(prompt) :]
+
+    return generate
+
+
+def test_temperature_words(capsys):
+    text = utils.load_alice().lower()
+    namespace = {"text": text, "re": re, "generate": ngram_generator(text)}
+    exec(hidden_solution_code("04_alice_gru_generator", "distinct_word_share ="), namespace)
+    capsys.readouterr()
+    samples, real, distinct = (namespace[name] for name in ("samples_by_temperature", "real_word_share",
+                                                             "distinct_word_share"))
+    check = utils.check_temperature_words
+    accepted(capsys, check, samples, real, distinct)
+    assert "не проценты" in rejected(capsys, check, samples, {t: 100 * v for t, v in real.items()}, distinct)
+    rejected(capsys, check, samples, distinct, real)  # the two shares swapped
+    split_words = {t: np.mean([w in namespace["book_words"] for w in sample.split()]) for t, sample in samples.items()}
+    assert "проверка насчитала" in rejected(capsys, check, samples, split_words, distinct)  # words with punctuation
+    assert "совпадают" in rejected(capsys, check, {t: samples[0.3] for t in samples}, real, distinct)
+    short = {t: sample[:250] for t, sample in samples.items()}  # as long as the samples of section 4
+    assert "не короче 300" in rejected(capsys, check, short, real, distinct)
+    start = text.index("alice was beginning")
+    book_piece = {**samples, 0.3: text[start : start + 400]}
+    assert "кусок самой книги" in rejected(capsys, check, book_piece, real, distinct)
+    section_4_keys = dict(zip((0.2, 0.5, 1.0, 1.5), samples.values(), strict=True))
+    assert "ровно (0.3, 0.7, 1.0, 1.5)" in rejected(capsys, check, section_4_keys, real, distinct)
+    assert "ещё не написан" in rejected(capsys, check, samples, ..., ...)
 
 
 # --- 06: receptive field and attention hits ------------------------------------------------------------

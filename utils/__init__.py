@@ -6,6 +6,7 @@
 from .cudnn import cudnn_mask_ok
 from .data import imdb_raw_reviews, imdb_word_index, load_alice, load_en_ru_pairs, load_imdb
 from .exercises import (  # notebooks 02, 04, 06
+    check_adder_sizes,
     check_apply_temperature,
     check_attention_hits_box,
     check_bptt_step,
@@ -15,12 +16,14 @@ from .exercises import (  # notebooks 02, 04, 06
     check_make_windows,
     check_receptive_field,
     check_tanh_grad,
+    check_temperature_words,
     check_value,
 )
 from .profile import get_profile, pick, setup
 from .results import record
 
 __all__ = [
+    "check_adder_sizes",
     "check_apply_temperature",
     "check_attention_hits_box",
     "check_bptt_step",
@@ -29,6 +32,7 @@ __all__ = [
     "check_make_windows",
     "check_receptive_field",
     "check_tanh_grad",
+    "check_temperature_words",
     "check_function",
     "check_value",
     "cudnn_mask_ok",

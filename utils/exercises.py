@@ -277,6 +277,83 @@ def check_gru_params(answer: Any) -> bool:
     return check_value("параметры GRU(32)", answer, expected, rtol=0, atol=0.5)
 
 
+_ADDER_WEIGHTS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
+
+
+def adder_accuracy(params: dict, bits: int, n: int = 2000, seed: int = 0) -> float:
+    """Share of the checker's own random ``bits``-bit additions whose every sum bit a 02 adder gets right.
+
+    Independent of the notebook: the pairs and their sums come from integer arithmetic, and the forward
+    pass h_t = σ(x_t W_xh + h_{t−1} W_hh + b_h), ŷ_t = σ(h_t W_hy + b_y) is written again here.
+    ``bits`` ≤ 61: the sums are int64.
+    """
+    rng = np.random.default_rng(seed + bits)
+    a, b = rng.integers(0, 2**bits, (2, n), dtype=np.int64)
+    shifts = np.arange(bits + 1)  # one more step than bits: the last carry
+    x = np.stack([(a[:, None] >> shifts) & 1, (b[:, None] >> shifts) & 1], axis=-1).astype(float)
+    target = ((a + b)[:, None] >> shifts) & 1
+    W_xh, W_hh, b_h, W_hy, b_y = (np.asarray(params[name], dtype=float) for name in _ADDER_WEIGHTS)  # noqa: N806
+    h, right = np.zeros((n, W_hh.shape[0])), np.ones(n, dtype=bool)
+    with np.errstate(over="ignore"):  # exp overflow in σ of large weights gives exactly 0 or 1
+        for t in range(bits + 1):
+            h = _sigmoid(x[:, t] @ W_xh + h @ W_hh + b_h.reshape(-1))
+            right &= ((h @ W_hy.reshape(-1, 1) + b_y.reshape(-1))[:, 0] > 0) == (target[:, t] == 1)
+    return float(right.mean())
+
+
+def _adder_shape_problem(size: Any, params: Any) -> str | None:
+    """None if ``params`` are the weights of an adder with ``size`` hidden neurons, else what is wrong (Russian)."""
+    if not isinstance(params, dict) or any(name not in params for name in _ADDER_WEIGHTS):
+        return (f"для H = {size} нужен словарь весов, как у init_params: ключи {', '.join(_ADDER_WEIGHTS)}; "
+                f"получен объект типа {type(params).__name__}.")
+    shapes = {name: np.shape(params[name]) for name in _ADDER_WEIGHTS}
+    want = {"W_xh": (2, size), "W_hh": (size, size), "b_h": (size,), "W_hy": (size, 1), "b_y": (1,)}
+    if shapes != want:
+        return (f"у сети для H = {size} веса формы {shapes}, а при H = {size} скрытых нейронах они должны быть "
+                f"{want}: обучите её с init_params({size}, ...).")
+    if not all(np.all(np.isfinite(np.asarray(params[name], dtype=float))) for name in _ADDER_WEIGHTS):
+        return f"в весах сети для H = {size} есть NaN или бесконечность: обучение разошлось."
+    return None
+
+
+def check_adder_sizes(params_by_size: Any, smallest: Any, sizes: Sequence[int] = (1, 2, 3, 4)) -> bool:
+    """02 (experiment): trained adders ``{H: params}`` and the smallest H that adds (≥ 0.99 on 8 and 32 bits).
+
+    The checker measures every network itself, on its own random additions (:func:`adder_accuracy`),
+    so the answer must agree with what the student's own networks do, not with a number typed in.
+    """
+    task = "сколько нейронов нужно сумматору"
+    if params_by_size is None or params_by_size is Ellipsis:
+        _print_verdict(task, _compare(None, 0, rtol=0, atol=0))
+        return False
+    if not isinstance(params_by_size, dict) or set(params_by_size) != set(sizes):
+        _print_verdict(task, f"нужен словарь {{H: веса обученной сети}} ровно для H = {tuple(sizes)}.")
+        return False
+    for size in sizes:
+        problem = _adder_shape_problem(size, params_by_size[size])
+        if problem is not None:
+            _print_verdict(task, problem)
+            return False
+    works, measured = {}, []
+    for size in sizes:
+        accuracy = {bits: adder_accuracy(params_by_size[size], bits) for bits in (8, 32)}
+        works[size] = min(accuracy.values()) >= 0.99
+        measured.append(f"   H = {size}: верны {accuracy[8]:.1%} случайных 8-битных сумм, {accuracy[32]:.1%} 32-битных")
+    problem = None
+    if smallest is None or smallest is Ellipsis:
+        problem = "впишите в smallest_working_size наименьшее H, при котором сеть складывает."
+    elif not any(works.values()):
+        problem = (f"ни одна сеть не складывает, даже с H = {max(sizes)}: проверьте цикл обучения "
+                   "(те же шаг, батч и число шагов, что в разделе 5) или попробуйте другой seed.")
+    elif not (_is_numeric(smallest) and np.ndim(smallest) == 0
+              and float(smallest) == min(size for size in sizes if works[size])):
+        problem = (f"ответ {smallest!r} не сходится с вашими же сетями: нужно наименьшее H, при котором верны "
+                   "не меньше 99 % сумм и 8-битных, и 32-битных чисел (замеры проверки ниже).")
+    _print_verdict(task, problem)
+    print("\n".join(measured))
+    return problem is None
+
+
 def _windows_by_loop(ids: np.ndarray, seq_len: int, stride: int) -> tuple[np.ndarray, np.ndarray]:
     """The task's words as a loop: take windows of seq_len + 1 while one fits, step stride."""
     xs, ys, start = [], [], 0
@@ -364,6 +441,95 @@ def check_apply_temperature(func: Callable[..., Any]) -> bool:
     )
 
 
+def _latin_words(text: str) -> list[str]:
+    """Words as the 04 checker counts them: runs of Latin letters, in lower case."""
+    import re
+
+    return re.findall(r"[a-z]+", text.lower())
+
+
+@functools.lru_cache(maxsize=1)
+def _alice_words() -> tuple[frozenset[str], str]:
+    """The book's words, read here from the data file: as a set and as one string with spaces around every word."""
+    from .data import load_alice
+
+    raw = load_alice()
+    start, end = raw.find("*** START OF"), raw.find("*** END OF")
+    body = raw[raw.find("***", start + 3) + 3 if start >= 0 else 0 : end if end >= 0 else len(raw)]
+    # typographic quotes and dashes separate words; «_un_important» is one word; «ù» is dropped, as in 04's text
+    body = body.translate({ord(ch): " " for ch in "‘’“”—"}).replace("_", "").encode("ascii", "ignore").decode()
+    words = _latin_words(body)
+    return frozenset(words), " " + " ".join(words) + " "
+
+
+def sample_word_shares(sample: str) -> tuple[int, float, float]:
+    """(words, share of them found in the book, share of distinct ones) of a generated text, by the checker's count."""
+    book, _ = _alice_words()
+    words = _latin_words(sample)
+    count = max(len(words), 1)
+    return len(words), sum(word in book for word in words) / count, len(set(words)) / count
+
+
+def _samples_problem(samples: dict, temperatures: Sequence[float], min_length: int) -> str | None:
+    """None if the generated texts are long enough, all different and not pieces of the book, else what is wrong."""
+    _, book = _alice_words()
+    for t in temperatures:
+        sample = samples[t]
+        if not isinstance(sample, str) or len(sample) < min_length:
+            got = f"{len(sample)} символов" if isinstance(sample, str) else f"объект типа {type(sample).__name__}"
+            return f"T = {t}: нужен сгенерированный текст не короче {min_length} символов, а получено {got}."
+        inner = " ".join(_latin_words(sample)[1:-1])  # the first and the last word may be cut
+        if len(inner) > 100 and f" {inner} " in book:
+            return f"T = {t}: это кусок самой книги, а нужен текст, который написала модель (generate)."
+    if len({samples[t] for t in temperatures}) < len(temperatures):
+        return "тексты при разных температурах совпадают: для каждой T сгенерируйте свой."
+    return None
+
+
+def check_temperature_words(
+    samples: Any,
+    real_share: Any,
+    distinct_share: Any,
+    temperatures: Sequence[float] = (0.3, 0.7, 1.0, 1.5),
+    min_length: int = 300,
+) -> bool:
+    """04 (experiment): generated texts ``{T: text}`` and their shares of real and of distinct words.
+
+    The checker counts both shares itself, with its own word list read from the book, and makes sure the
+    texts are long enough, all different and not pieces of the book.
+    """
+    task = "цена температуры"
+    if any(answer is None or answer is Ellipsis for answer in (samples, real_share, distinct_share)):
+        _print_verdict(task, _compare(None, 0, rtol=0, atol=0))
+        return False
+    named = {"samples_by_temperature": samples, "real_word_share": real_share, "distinct_word_share": distinct_share}
+    for name, answer in named.items():
+        if not isinstance(answer, dict) or set(answer) != set(temperatures):
+            _print_verdict(task, f"{name} — словарь с ключами ровно {tuple(temperatures)} (температуры).")
+            return False
+    problem = _samples_problem(samples, temperatures, min_length)
+    if problem is not None:
+        _print_verdict(task, problem)
+        return False
+    measured = []
+    for t in temperatures:
+        count, real, distinct = sample_word_shares(samples[t])
+        measured.append(f"   T = {t}: слов {count}, настоящих {real:.1%}, различных {distinct:.1%}")
+        for label, answer, share in (("настоящих", real_share[t], real), ("различных", distinct_share[t], distinct)):
+            if problem is not None:
+                break
+            if not (_is_numeric(answer) and np.ndim(answer) == 0 and np.isfinite(float(answer))):
+                problem = f"T = {t}: доля {label} слов — одно число от 0 до 1, а получено {answer!r}."
+            elif abs(float(answer) - share) > 0.02:
+                percent = " Доля — число от 0 до 1, а не проценты." if float(answer) > 1 else ""
+                problem = (f"T = {t}: ваша доля {label} слов {float(answer):.3g}, а проверка насчитала {share:.3f}."
+                           f"{percent} Слово — цепочка латинских букв; настоящее — если встречается в книге; "
+                           "доля различных — число разных слов на число всех слов. Замеры проверки:")
+    _print_verdict(task, problem)
+    print("\n".join(measured))
+    return problem is None
+
+
 def _field_by_brute_force(stack: Sequence[tuple[int, int]]) -> int:
     """Receptive field counted, not computed: which input positions one output of the last layer reads."""
     positions = {0}
@@ -439,6 +605,82 @@ def attention_hit_cases(cell: int, grid: int, seed: int = 8, random_cases: int =
         y1, x1 = rng.integers(y0 + 1, size + 1), rng.integers(x0 + 1, size + 1)
         cases.append((rng.random((grid, grid)), (int(y0), int(x0), int(y1), int(x1))))
     return cases
+
+
+BACKGROUND = 0.96  # the scenes' background in utils.scenes.make_scenes
+
+
+def _erase_problem(func: Callable[..., Any], image_size: int) -> str | None:
+    """None if ``func(image, obj)`` paints the box of ``obj`` with the background in a copy, else what is wrong."""
+    from .scenes import make_scenes
+
+    images, _, scenes = make_scenes(12, seed=99, image_size=image_size)
+    for number, (image, objects) in enumerate(zip(images, scenes, strict=True), start=1):
+        for obj in objects:
+            original = image.copy()
+            try:
+                answer = func(image, obj)
+            except NotImplementedError:
+                answer = None
+            except Exception as error:  # the student's bug, reported without a traceback
+                return f"функция завершилась ошибкой на проверке {number}: {type(error).__name__}: {error}"
+            if answer is None or answer is Ellipsis:
+                return _compare(None, 0, rtol=0, atol=0)
+            if not np.array_equal(image, original):
+                return "функция изменила исходную картинку: верните копию, тестовые сцены ещё нужны."
+            answer = np.asarray(answer)
+            if answer.shape != image.shape:
+                return f"форма {answer.shape}, а должна остаться {image.shape}."
+            y0, x0, y1, x1 = obj.box
+            inside = np.zeros(image.shape[:2], dtype=bool)
+            inside[y0:y1, x0:x1] = True
+            if not np.allclose(answer[~inside], image[~inside]):
+                return (f"проверка {number}: изменились пиксели вне рамки объекта. box = (y0, x0, y1, x1): "
+                        "строки y0:y1, столбцы x0:x1.")
+            if not np.allclose(answer[inside], BACKGROUND):
+                return (f"проверка {number}: рамку объекта закрасьте цветом фона {BACKGROUND} (во всех трёх каналах), "
+                        "иначе модель увидит на месте объекта новое пятно.")
+    return None
+
+
+def check_erase_object(
+    func: Callable[..., Any], erased_still_named: Any, caption_images: Callable[..., Any],
+    images: np.ndarray, scenes: Sequence[Sequence[Any]],
+) -> bool:
+    """06 (experiment): erase each scene's first object; the share of captions that still name it.
+
+    The checker tests ``func`` on its own scenes, then erases the objects itself, captions the images with
+    ``caption_images`` and counts, with :func:`utils.scenes.named_objects`, the captions that still name the
+    erased (colour, shape); the student's share must match its count.
+    """
+    from .scenes import named_objects, object_f1
+
+    task = "сотрите объект"
+    problem = _erase_problem(func, images.shape[1])
+    if problem is not None:
+        _print_verdict(task, problem)
+        return False
+    erased = np.stack([func(image, objects[0]) for image, objects in zip(images, scenes, strict=True)])
+    captions = caption_images(erased)
+    still = [  # named more often than such objects are left (a twin of the erased object may remain)
+        named_objects(c)[pair] > [(o.colour, o.shape) for o in objects[1:]].count(pair)
+        for c, objects in zip(captions, scenes, strict=True)
+        for pair in [(objects[0].colour, objects[0].shape)]
+    ]
+    others_f1 = np.mean([object_f1(c, objects[1:]) for c, objects in zip(captions, scenes, strict=True)])
+    measured = float(np.mean(still))
+    print(f"сцен: {len(scenes)}; стёртый объект всё ещё назван в {measured:.3f} подписей; "
+          f"F1 по оставшимся объектам: {others_f1:.3f}")
+    if erased_still_named is None or erased_still_named is Ellipsis:
+        _print_verdict(task, _compare(None, 0, rtol=0, atol=0))
+        return False
+    if not (_is_numeric(erased_still_named) and np.ndim(erased_still_named) == 0
+            and abs(float(erased_still_named) - measured) <= 0.01):
+        _print_verdict(task, f"ваша доля {erased_still_named!r}, а проверка на тех же сценах намерила {measured:.3f}. "
+                             "Доля — число от 0 до 1: сколько подписей называет стёртый объект (цвет и форму).")
+        return False
+    _print_verdict(task, None)
+    return True
 
 
 def check_attention_hits_box(func: Callable[..., Any], cell: int, grid: int) -> bool:
@@ -526,6 +768,83 @@ def check_gru_model_params(answer: Any) -> bool:
     return check_value("параметры модели", answer, expected, rtol=0, atol=0.5)
 
 
+def _reverse_words(padded: np.ndarray) -> np.ndarray:
+    """Each row's non-zero ids in reverse order, zeros kept on the right (the checker's own reference)."""
+    out = np.zeros_like(padded)
+    for row, ids in enumerate(padded):
+        words = [token for token in ids.tolist() if token != 0]
+        out[row, : len(words)] = words[::-1]
+    return out
+
+
+def reverse_reviews_cases(seed: int = 0) -> list[np.ndarray]:
+    """Right-padded id arrays with an empty review, a full one and random lengths."""
+    rng = np.random.default_rng(seed)
+    cases = [np.array([[5, 6, 7, 0, 0], [0, 0, 0, 0, 0], [1, 2, 3, 4, 9]], dtype="int32")]
+    for _ in range(3):
+        lengths = rng.integers(0, 12, size=6)
+        padded = np.zeros((6, 12), dtype="int32")
+        for row, length in enumerate(lengths):
+            padded[row, :length] = rng.integers(1, 5000, size=length)
+        cases.append(padded)
+    return cases
+
+
+def _reverse_problem(func: Callable[..., Any]) -> str | None:
+    """None if ``func`` reverses every case right, otherwise what is wrong (Russian)."""
+    for number, case in enumerate(reverse_reviews_cases(), start=1):
+        original = case.copy()
+        try:
+            answer = func(case)
+        except NotImplementedError:
+            answer = None
+        except Exception as error:  # the student's bug, reported without a traceback
+            return f"функция завершилась ошибкой на проверке {number}: {type(error).__name__}: {error}"
+        if answer is None or answer is Ellipsis:
+            return _compare(None, 0, rtol=0, atol=0)
+        if not np.array_equal(case, original):
+            return "функция изменила входной массив: верните новый массив, исходный X_val ещё нужен."
+        answer = np.asarray(answer)
+        if answer.shape != case.shape:
+            return f"форма {answer.shape}, а должна остаться {case.shape}."
+        if np.array_equal(answer, case[:, ::-1]) and not np.array_equal(answer, _reverse_words(case)):
+            return ("перевёрнута вся строка вместе с нулями: нули оказались слева. Переверните только слова, "
+                    "а нули оставьте справа (маска с нулями слева не пройдёт cuDNN на GPU).")
+        if not np.array_equal(answer, _reverse_words(case)):
+            return f"проверка {number}: в каждой строке те же слова должны идти в обратном порядке, нули — справа."
+    return None
+
+
+def check_reversed_reviews(
+    func: Callable[..., Any], accuracy_reversed: Any, models: dict[str, Any], inputs: np.ndarray, labels: np.ndarray
+) -> bool:
+    """03 (experiment): ``func`` reverses right-padded reviews; ``accuracy_reversed`` is each model's accuracy on
+    the reversed ``inputs``, which the checker measures itself with its own reversal."""
+    task = "отзывы задом наперёд"
+    problem = _reverse_problem(func)
+    if problem is None and not isinstance(accuracy_reversed, dict):
+        problem = f"accuracy_reversed — словарь {{имя модели: точность}} для {list(models)}."
+    if problem is None and sorted(accuracy_reversed) != sorted(models):
+        problem = f"нужны точности ровно для моделей {list(models)}, а получены ключи {list(accuracy_reversed)}."
+    if problem is not None:
+        _print_verdict(task, problem)
+        return False
+    reversed_inputs = _reverse_words(np.asarray(inputs))
+    for name, model in models.items():
+        measured = {
+            order: float(np.mean((np.asarray(model.predict(x, verbose=0))[:, 0] > 0.5) == labels))
+            for order, x in (("прямой", inputs), ("обратный", reversed_inputs))
+        }
+        print(f"{name}: точность {measured['прямой']:.3f} в прямом порядке, {measured['обратный']:.3f} в обратном")
+        answer = accuracy_reversed[name]
+        if not (_is_numeric(answer) and np.ndim(answer) == 0 and abs(float(answer) - measured["обратный"]) < 0.005):
+            _print_verdict(task, f"{name}: ваша точность {answer!r}, а на перевёрнутых отзывах проверка намерила "
+                                 f"{measured['обратный']:.3f}. Доля верных ответов — число от 0 до 1.")
+            return False
+    _print_verdict(task, None)
+    return True
+
+
 # --- Notebook 01: checkers whose references live here, not next to the stub ---------------------------------
 
 
@@ -592,30 +911,48 @@ def check_rnn_step(rnn_step: Callable[..., Any]) -> bool:
     return check_function("шаг SimpleRNN", rnn_step, keras_rnn_step, rnn_step_cases(), atol=1e-5)
 
 
-def check_failing_length(short_lag_by_length: Any, failing_length: Any, lengths: Sequence[int] = (8, 16, 32)) -> bool:
-    """01 (experiment): the student's own accuracies on lags ≤ 5 by length, and the first length below 0.5.
+def short_lag_accuracy(model: Any, length: int, symbols: int = 4, n: int = 1000, seed: int = 0) -> float:
+    """Accuracy of a trained 01 memory model on the checker's own sequences of ``length`` marked at lags 1..5.
 
-    The numbers come from the student's run, so the checker tests what can be tested: every length
-    measured, accuracies in [0, 1], and ``failing_length`` read correctly from them (``None`` if none fails).
+    Built independently of the notebook's generator: one-hot symbols plus a mark channel, the answer is the
+    marked symbol; the mark is one of the last five steps.
+    """
+    rng = np.random.default_rng(seed)
+    symbol = rng.integers(0, symbols, size=(n, length))
+    inputs = np.eye(symbols + 1, dtype="float32")[symbol]
+    mark = length - rng.integers(1, 6, size=n)
+    inputs[np.arange(n), mark, symbols] = 1
+    answer = symbol[np.arange(n), mark]
+    return float(np.mean(np.asarray(model.predict(inputs, verbose=0)).argmax(axis=-1) == answer))
+
+
+def check_failing_length(short_lag_models: Any, failing_length: Any, lengths: Sequence[int] = (8, 16, 32)) -> bool:
+    """01 (experiment): SimpleRNN models trained at several lengths, and the first length that fails short lags.
+
+    The checker measures each model itself, on its own test sequences (lags ≤ 5), so typed-in accuracies
+    cannot pass; ``failing_length`` must be the smallest length where that accuracy is below 0.5 (or ``None``).
     """
     task = "где SimpleRNN сдаётся"
-    if short_lag_by_length is None or short_lag_by_length is Ellipsis:
+    if short_lag_models is None or short_lag_models is Ellipsis:
         _print_verdict(task, _compare(None, 0, rtol=0, atol=0))
         return False
-    if not isinstance(short_lag_by_length, dict) or sorted(short_lag_by_length) != sorted(lengths):
-        _print_verdict(task, f"нужен словарь {{длина T: точность}} ровно для длин {tuple(lengths)}.")
+    if not isinstance(short_lag_models, dict) or sorted(short_lag_models) != sorted(lengths):
+        _print_verdict(task, f"нужен словарь {{длина T: обученная модель}} ровно для длин {tuple(lengths)}.")
         return False
-    values = [short_lag_by_length[length] for length in lengths]
-    if not all(_is_numeric(v) and np.ndim(v) == 0 and 0 <= float(v) <= 1 for v in values):
-        _print_verdict(task, "точность — одно число от 0 до 1 для каждой длины.")
+    if not all(callable(getattr(model, "predict", None)) for model in short_lag_models.values()):
+        _print_verdict(task, "значения словаря — сами обученные модели Keras (проверка измерит их точность), "
+                             "а не числа.")
         return False
+    measured = {length: short_lag_accuracy(short_lag_models[length], length) for length in lengths}
+    print("точность ваших моделей на лагах ≤ 5 (свои тестовые данные проверки):",
+          {length: round(value, 2) for length, value in measured.items()})
     if failing_length is Ellipsis:
         _print_verdict(task, "впишите в failing_length наименьшую длину с точностью ниже 0.5 (или None).")
         return False
-    expected = min((length for length, v in zip(lengths, values, strict=True) if float(v) < 0.5), default=None)
+    expected = min((length for length in lengths if measured[length] < 0.5), default=None)
     if failing_length != expected:
-        _print_verdict(task, f"по вашим же измерениям {dict(zip(lengths, np.round(values, 2).tolist(), strict=True))} "
-                             "ответ другой: нужна наименьшая длина, где точность ниже 0.5, или None.")
+        _print_verdict(task, "по измерениям ваших же моделей ответ другой: нужна наименьшая длина, "
+                             "где точность на лагах ≤ 5 ниже 0.5, или None.")
         return False
     _print_verdict(task, None)
     return True

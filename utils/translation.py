@@ -376,3 +376,88 @@ def check_normalized_score(func: Callable[[Sequence[float], float], float]) -> b
         except Exception:
             pass
     return ok
+
+
+def _is_alpha(value: object) -> bool:
+    """A length-normalisation exponent: one finite real number (not a bool, not a string)."""
+    return (not isinstance(value, (bool, np.bool_)) and isinstance(value, (int, float, np.integer, np.floating))
+            and bool(np.isfinite(value)))
+
+
+def _hypotheses_problem(alpha: float, hyps: object, count: int) -> str | None:
+    """What is wrong with one α's hypotheses (None if they are ``count`` strings), in Russian."""
+    from .exercises import _is_numeric
+
+    if isinstance(hyps, (list, tuple)) and all(isinstance(h, str) for h in hyps):
+        if len(hyps) != count:
+            return (f"для α = {alpha:g} переводов {len(hyps)}, а предложений dev {count}: нужен ровно один перевод "
+                    "на предложение, в том же порядке, что эталоны.")
+        return None
+    if _is_numeric(hyps) and np.ndim(hyps) <= 1:
+        return (f"для α = {alpha:g} переданы числа, а нужны сами переводы (список строк): chrF проверка "
+                "посчитает сама.")
+    if isinstance(hyps, (list, tuple)) and hyps and all(
+            isinstance(h, (list, tuple, np.ndarray)) and _is_numeric(h) for h in hyps):
+        return f"для α = {alpha:g} переданы индексы слов, а нужны строки: переведите их в текст функцией to_text."
+    return f"для α = {alpha:g} нужен список переводов-строк, а получен {type(hyps).__name__}."
+
+
+def check_length_alpha(hypotheses_by_alpha: object, best_alpha: object, references: Sequence[Sequence[str]]) -> bool:
+    """05 (experiment): beam-search translations of dev sentences for several length-normalisation exponents α.
+
+    The checker scores every α itself (chrF, lower-cased, against all ``references`` of each sentence), so it
+    takes real translations and never typed-in scores: the grid holds α = 0 (no normalisation) and at least
+    three values, each α one string per dev sentence (not all α alike), and ``best_alpha`` is the α of the
+    highest chrF (any of tied ones). It prints chrF and the mean length in tokens per α, and the references'
+    mean length: the lengths are the explanation. Prints a Russian verdict, returns whether it is right.
+    """
+    from .exercises import _compare, _print_verdict
+
+    task = "какое α лучше"
+    if hypotheses_by_alpha is None or hypotheses_by_alpha is Ellipsis:
+        _print_verdict(task, _compare(None, 0, rtol=0, atol=0))
+        return False
+    if not isinstance(hypotheses_by_alpha, dict) or not hypotheses_by_alpha:
+        _print_verdict(task, "нужен словарь {α: список переводов dev}, например {0.0: [...], 0.5: [...], ...}.")
+        return False
+    alphas = list(hypotheses_by_alpha)
+    if not all(_is_alpha(alpha) for alpha in alphas):
+        _print_verdict(task, f"ключи словаря — числа α (0, 0.5, 1, …), а получены {alphas!r}.")
+        return False
+    if len(alphas) < 3:
+        _print_verdict(task, f"в сетке {len(alphas)} значения α, а нужно не меньше трёх, чтобы увидеть зависимость.")
+        return False
+    if not any(alpha == 0 for alpha in alphas):
+        _print_verdict(task, f"в сетке {sorted(map(float, alphas))} нет α = 0 (без нормировки): добавьте его — "
+                             "с ним и сравниваем.")
+        return False
+    for alpha in alphas:
+        problem = _hypotheses_problem(alpha, hypotheses_by_alpha[alpha], len(references))
+        if problem:
+            _print_verdict(task, problem)
+            return False
+    if len({tuple(hyps) for hyps in hypotheses_by_alpha.values()}) == 1:
+        _print_verdict(task, "переводы при всех α одинаковы: передаёте ли вы α в beam_search_batch "
+                             "(аргумент length_alpha)?")
+        return False
+    chrf = {alpha: corpus_scores(hyps, references)[1] for alpha, hyps in hypotheses_by_alpha.items()}
+    length = {alpha: float(np.mean([len(tokenize(h)) for h in hyps])) for alpha, hyps in hypotheses_by_alpha.items()}
+    print(f"{'α':>5}{'chrF':>8}   средняя длина перевода, токенов (предложений dev: {len(references)})")
+    for alpha in sorted(alphas):
+        print(f"{alpha:>5g}{chrf[alpha]:>8.1f}   {length[alpha]:.2f}")
+    print(f"средняя длина эталона, токенов: {np.mean([len(tokenize(r)) for refs in references for r in refs]):.2f}")
+    if best_alpha is None or best_alpha is Ellipsis:
+        _print_verdict(task, "впишите в best_alpha то α из сетки, при котором chrF выше.")
+        return False
+    if not _is_alpha(best_alpha) or not any(best_alpha == alpha for alpha in alphas):
+        _print_verdict(task, f"best_alpha — одно из α вашей сетки {sorted(map(float, alphas))}, а получено "
+                             f"{best_alpha!r}.")
+        return False
+    top = max(chrf.values())
+    if chrf[best_alpha] < top - 1e-9:
+        winner = max(alphas, key=chrf.__getitem__)
+        _print_verdict(task, f"у α = {best_alpha:g} chrF {chrf[best_alpha]:.1f}, а у α = {winner:g} — {top:.1f}: "
+                             "best_alpha — α с наибольшим chrF (таблица выше посчитана проверкой).")
+        return False
+    _print_verdict(task, None)
+    return True
