@@ -1,5 +1,6 @@
 """Notebook 01's exercise checkers accept the reference solution and reject plausible wrong answers."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -83,10 +84,15 @@ def test_rnn_output_shapes(with_sequences, without_sequences, right, capsys):
     assert ("❌" in capsys.readouterr().out) is not right
 
 
-class MarkReader:
-    """A stand-in for a trained model: reads the marked symbol exactly up to ``max_length`` steps, then guesses."""
+class MarkReader(keras.Sequential):
+    """A stand-in for a trained memory_model("SimpleRNN(32)"): reads the marked symbol exactly up to ``max_length``
+    steps, then always answers 0 (chance level)."""
 
-    def __init__(self, max_length=1000):
+    def __init__(self, max_length=1000, layer=None, trained=True):
+        super().__init__([keras.Input((None, 5)), layer or keras.layers.SimpleRNN(32), keras.layers.Dense(4)])
+        self.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        self.optimizer.build(self.trainable_variables)
+        self.optimizer.iterations.assign(10 if trained else 0)
         self.max_length = max_length
 
     def predict(self, inputs, verbose=0):
@@ -96,18 +102,22 @@ class MarkReader:
 
 
 FAILS_FROM_16 = {8: MarkReader(12), 16: MarkReader(12), 32: MarkReader(12)}
+NEVER_FAILS = {8: MarkReader(), 16: MarkReader(), 32: MarkReader()}
 
 
 @pytest.mark.parametrize(
     ("models", "failing", "right"),
     [
         (FAILS_FROM_16, 16, True),
-        ({8: MarkReader(), 16: MarkReader(), 32: MarkReader()}, None, True),
+        (NEVER_FAILS, None, True),
         (FAILS_FROM_16, 32, False),  # the largest failing length instead of the smallest
         (FAILS_FROM_16, 8, False),  # the first length that still works
-        ({8: MarkReader(), 16: MarkReader(), 32: MarkReader()}, 16, False),  # the expected answer, not the measured one
+        (NEVER_FAILS, 16, False),  # the expected answer, not the measured one
         ({8: 0.97, 16: 0.41, 32: 0.30}, 16, False),  # typed-in accuracies instead of trained models
         ({8: MarkReader(12), 32: MarkReader(12)}, 32, False),  # a length left out
+        ({T: MarkReader(12, trained=False) for T in (8, 16, 32)}, 16, False),  # models never fitted
+        ({T: MarkReader(12, keras.layers.LSTM(32)) for T in (8, 16, 32)}, 16, False),  # LSTM, not SimpleRNN
+        ({T: MarkReader(12, keras.layers.SimpleRNN(67)) for T in (8, 16, 32)}, 16, False),  # the other SimpleRNN
         (..., ..., False),
     ],
 )
@@ -115,3 +125,23 @@ def test_failing_length(models, failing, right, capsys):
     assert check_failing_length(models, failing) is right
     out = capsys.readouterr().out
     assert ("❌" in out) is not right and "Traceback" not in out
+
+
+class Constant(MarkReader):
+    """Right on a share ``accuracy`` of the sequences of every length (sequences of the checker are seeded)."""
+
+    def __init__(self, accuracy):
+        super().__init__()
+        self.accuracy = accuracy
+
+    def predict(self, inputs, verbose=0):
+        probs = super().predict(inputs)
+        wrong = np.arange(len(inputs)) >= self.accuracy * len(inputs)
+        probs[wrong] = np.roll(probs[wrong], 1, axis=1)  # another symbol: wrong
+        return probs
+
+
+def test_failing_length_near_the_threshold_accepts_both_readings(capsys):
+    near = {8: Constant(1.0), 16: Constant(0.52), 32: Constant(0.2)}
+    assert check_failing_length(near, 16) and check_failing_length(near, 32)
+    assert not check_failing_length(near, 8)

@@ -150,11 +150,13 @@ def test_reversed_reviews_reference_passes(capsys):
         (reverse_in_place, RIGHT, "изменила входной массив"),
         (lambda X: X.copy(), RIGHT, "обратном порядке"),  # nothing reversed
         (reverse_reviews, {"LSTM": RIGHT["LSTM"]}, "ровно для моделей"),  # a model left out
-        (reverse_reviews, {**RIGHT, "LSTM": 1 - RIGHT["LSTM"]}, "намерила"),  # typed-in number
-        (reverse_reviews, {name: 100 * v for name, v in RIGHT.items()}, "намерила"),  # per cent
+        (reverse_reviews, {**RIGHT, "LSTM": 1 - RIGHT["LSTM"]}, "не сходится"),  # typed-in number
+        (reverse_reviews, {name: 100 * v for name, v in RIGHT.items()}, "не сходится"),  # per cent
+        (reverse_reviews, {"LSTM": RIGHT["LSTM"], 1: 0.5}, "ровно для моделей"),  # keys of mixed types
     ],
 )
 def test_reversed_reviews_rejects_wrong_answers(func, accuracy, hint, capsys):
     assert check_reversed_reviews(func, accuracy, MODELS, REVIEWS, LABELS) is False
     out = capsys.readouterr().out
     assert "❌" in out and hint in out and "Traceback" not in out
+    assert "в прямом порядке" not in out, "the checker's own measurement is shown only after a right answer"

@@ -1,5 +1,6 @@
 """Notebook 06's experiment checker (erase an object): the solution passes, plausible wrong answers are rejected."""
 
+import numpy as np
 import pytest
 
 from utils.exercises import check_erase_object
@@ -49,9 +50,13 @@ def erase_in_place(image, obj):  # right pixels, but the test scene itself is ch
     return image
 
 
+def captions_of(captioner):
+    return captioner(np.stack([erase_object(image, objects[0]) for image, objects in zip(IMAGES, SCENES, strict=True)]))
+
+
 @pytest.mark.parametrize(("captioner", "share"), [(blind_captioner, 1.0), (seeing_captioner, 0.0)])
 def test_erase_object_reference_passes(captioner, share, capsys):
-    assert check_erase_object(erase_object, share, captioner, IMAGES, SCENES)
+    assert check_erase_object(erase_object, captions_of(captioner), share, captioner, IMAGES, SCENES)
     assert "✅" in capsys.readouterr().out
 
 
@@ -62,12 +67,28 @@ def test_erase_object_reference_passes(captioner, share, capsys):
         (erase_black, 0.0, "цветом фона"),
         (erase_transposed, 0.0, "проверка 1"),
         (erase_in_place, 0.0, "изменила исходную картинку"),
-        (erase_object, 1.0, "намерила"),  # what a blind model would give, not what this one does
-        (erase_object, 0.0 + 100, "намерила"),  # per cent, not a share
+        (erase_object, 1.0, "не сходится"),  # what a blind model would give, not what this one does
+        (erase_object, 0.0 + 100, "не сходится"),  # per cent, not a share
         (erase_object, ..., "ещё не написан"),
     ],
 )
 def test_erase_object_rejects_wrong_answers(func, share, hint, capsys):
-    assert check_erase_object(func, share, seeing_captioner, IMAGES, SCENES) is False
+    assert check_erase_object(func, captions_of(seeing_captioner), share, seeing_captioner, IMAGES, SCENES) is False
+    out = capsys.readouterr().out
+    assert "❌" in out and hint in out and "Traceback" not in out
+    assert "F1 по оставшимся" not in out, "the checker's own count is shown only after a right answer"
+
+
+@pytest.mark.parametrize(
+    ("captions", "hint"),
+    [
+        (..., "ещё не написан"),
+        (["красный круг"], "список из"),  # one caption, not one per scene
+        (lambda: captions_of(blind_captioner), "не совпадают"),  # the captions of the original scenes
+    ],
+)
+def test_erase_object_wants_the_models_captions(captions, hint, capsys):
+    captions = captions() if callable(captions) else captions
+    assert check_erase_object(erase_object, captions, 0.0, seeing_captioner, IMAGES, SCENES) is False
     out = capsys.readouterr().out
     assert "❌" in out and hint in out and "Traceback" not in out
