@@ -89,3 +89,29 @@ def test_setup_warns_when_the_backend_cannot_change_any_more(monkeypatch, capsys
     monkeypatch.setenv("KERAS_BACKEND", other)
     setup("01_intro")
     assert "перезапустите ядро" in capsys.readouterr().out
+
+
+def test_tensorflow_retracing_warning_is_quiet(capsys):
+    """A student's predict on a new shape must not print TensorFlow's long retracing advice; other warnings stay."""
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("only TensorFlow warns about retracing")
+    import logging
+
+    import tensorflow as tf
+
+    from utils.profile import quiet_retracing_warnings
+
+    quiet_retracing_warnings()
+    quiet_retracing_warnings()  # setup may run twice in a notebook
+    logger, records = tf.get_logger(), []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    try:
+        logger.warning("5 out of the last 7 calls to <function f> triggered tf.function retracing.")
+        logger.warning("something else")
+    finally:
+        logger.removeHandler(handler)
+    assert [r.getMessage() for r in records] == ["something else"]

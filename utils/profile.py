@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import random
@@ -62,6 +63,7 @@ def setup(notebook: str, seed: int = 42) -> str:
     np.random.seed(seed)
     keras.utils.set_random_seed(seed)
     cudnn_check = check_requested() and check_masks_as_cudnn()
+    quiet_retracing_warnings()
     _run.update(notebook=notebook, start=time.perf_counter())
     device = accelerator()
     full_cost = FULL_ON_CPU.get(notebook, "не измеряли, он рассчитан на GPU")
@@ -78,6 +80,27 @@ def setup(notebook: str, seed: int = 42) -> str:
         print("⚠️ Профиль full без GPU: время на CPU мы не измеряли, оно может быть очень долгим; "
               "для урока хватит quick.")
     return profile
+
+
+class _NoRetracing(logging.Filter):
+    """Drops TensorFlow's "triggered tf.function retracing" warning: predict on a new shape retraces by design,
+    and the long warning would fill a student's output (and a slide) with advice they cannot act on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "retracing" not in record.getMessage()
+
+
+def quiet_retracing_warnings() -> None:
+    """On TensorFlow, keep its logger's other warnings but not the retracing one (idempotent)."""
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return
+    import tensorflow as tf
+
+    logger = tf.get_logger()
+    if not any(isinstance(f, _NoRetracing) for f in logger.filters):
+        logger.addFilter(_NoRetracing())
 
 
 def check_notebook_name(notebook: str) -> None:
