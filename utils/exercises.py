@@ -618,18 +618,10 @@ def _erase_problem(func: Callable[..., Any], image_size: int) -> str | None:
     images, _, scenes = make_scenes(12, seed=99, image_size=image_size)
     for number, (image, objects) in enumerate(zip(images, scenes, strict=True), start=1):
         for obj in objects:
-            original = image.copy()
-            try:
-                answer = func(image, obj)
-            except NotImplementedError:
-                answer = None
-            except Exception as error:  # the student's bug, reported without a traceback
-                return f"функция завершилась ошибкой на проверке {number}: {type(error).__name__}: {error}"
-            if answer is None or answer is Ellipsis:
-                return _compare(None, 0, rtol=0, atol=0)
-            if not np.array_equal(image, original):
-                return "функция изменила исходную картинку: верните копию, тестовые сцены ещё нужны."
-            answer = np.asarray(answer)
+            answer, problem = _call_on_copy(func, number, image, obj, kept="исходную картинку: верните копию, "
+                                            "тестовые сцены ещё нужны")
+            if problem:
+                return problem
             if answer.shape != image.shape:
                 return f"форма {answer.shape}, а должна остаться {image.shape}."
             y0, x0, y1, x1 = obj.box
@@ -777,6 +769,24 @@ def check_gru_model_params(answer: Any) -> bool:
     return check_value("параметры модели", answer, expected, rtol=0, atol=0.5)
 
 
+def _call_on_copy(func: Callable[..., Any], number: int, data: np.ndarray, *args: Any, kept: str
+                  ) -> tuple[np.ndarray | None, str | None]:
+    """Call the student's ``func(data, *args)``: its answer as an array, or what went wrong (Russian) — an error,
+    no answer yet, or ``data`` changed in place (``kept`` says what was changed and why it must not be)."""
+    original = data.copy()
+    try:
+        answer = func(data, *args)
+    except NotImplementedError:
+        answer = None
+    except Exception as error:  # the student's bug, reported without a traceback
+        return None, f"функция завершилась ошибкой на проверке {number}: {type(error).__name__}: {error}"
+    if answer is None or answer is Ellipsis:
+        return None, _compare(None, 0, rtol=0, atol=0)
+    if not np.array_equal(data, original):
+        return None, f"функция изменила {kept}."
+    return np.asarray(answer), None
+
+
 def _reverse_words(padded: np.ndarray) -> np.ndarray:
     """Each row's non-zero ids in reverse order, zeros kept on the right (the checker's own reference)."""
     out = np.zeros_like(padded)
@@ -802,18 +812,10 @@ def reverse_reviews_cases(seed: int = 0) -> list[np.ndarray]:
 def _reverse_problem(func: Callable[..., Any]) -> str | None:
     """None if ``func`` reverses every case right, otherwise what is wrong (Russian)."""
     for number, case in enumerate(reverse_reviews_cases(), start=1):
-        original = case.copy()
-        try:
-            answer = func(case)
-        except NotImplementedError:
-            answer = None
-        except Exception as error:  # the student's bug, reported without a traceback
-            return f"функция завершилась ошибкой на проверке {number}: {type(error).__name__}: {error}"
-        if answer is None or answer is Ellipsis:
-            return _compare(None, 0, rtol=0, atol=0)
-        if not np.array_equal(case, original):
-            return "функция изменила входной массив: верните новый массив, исходный X_val ещё нужен."
-        answer = np.asarray(answer)
+        answer, problem = _call_on_copy(func, number, case, kept="входной массив: верните новый массив, "
+                                        "исходный X_val ещё нужен")
+        if problem:
+            return problem
         if answer.shape != case.shape:
             return f"форма {answer.shape}, а должна остаться {case.shape}."
         if np.array_equal(answer, case[:, ::-1]) and not np.array_equal(answer, _reverse_words(case)):
