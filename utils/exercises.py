@@ -950,7 +950,7 @@ def check_failing_length(short_lag_models: Any, failing_length: Any, lengths: Se
     if short_lag_models is None or short_lag_models is Ellipsis:
         _print_verdict(task, _compare(None, 0, rtol=0, atol=0))
         return False
-    if not isinstance(short_lag_models, dict) or sorted(short_lag_models) != sorted(lengths):
+    if not isinstance(short_lag_models, dict) or set(short_lag_models) != set(lengths):
         _print_verdict(task, f"нужен словарь {{длина T: обученная модель}} ровно для длин {tuple(lengths)}.")
         return False
     for length, model in short_lag_models.items():
