@@ -9,6 +9,11 @@ import numpy as np
 StepFn = Callable[[np.ndarray, list[np.ndarray]], tuple[np.ndarray, list[np.ndarray]]]
 
 
+def length_normalized(total: float, length: int, alpha: float) -> float:
+    """A hypothesis's score: ``sum(log p) / length ** alpha`` (the length counts ``<end>``; alpha = 0 — plain sum)."""
+    return total / max(length, 1) ** alpha
+
+
 def beam_search(
     step: StepFn,
     initial_state: Sequence[np.ndarray],
@@ -37,9 +42,6 @@ def beam_search(
     last = np.array([start_id])
     finished: list[tuple[list[int], float]] = []
 
-    def score(total: float, length: int) -> float:
-        return total / max(length, 1) ** length_alpha
-
     for _ in range(max_len):
         step_log_probs, states = step(last, states)
         candidates = (log_probs[:, None] + np.asarray(step_log_probs)).ravel()
@@ -49,7 +51,8 @@ def beam_search(
         for flat in best:
             parent, token = divmod(int(flat), vocab)
             if token == end_id:
-                finished.append((tokens[parent], score(candidates[flat], len(tokens[parent]) + 1)))
+                ended = tokens[parent]  # <end> counts in the length
+                finished.append((ended, length_normalized(candidates[flat], len(ended) + 1, length_alpha)))
             else:
                 keep_parents.append(parent)
                 keep_tokens.append(token)
@@ -61,5 +64,5 @@ def beam_search(
         states = [s[keep_parents] for s in states]
         last = np.array(keep_tokens)
     else:  # max_len reached: unfinished hypotheses compete too
-        finished += [(t, score(lp, len(t))) for t, lp in zip(tokens, log_probs, strict=True)]
+        finished += [(t, length_normalized(lp, len(t), length_alpha)) for t, lp in zip(tokens, log_probs, strict=True)]
     return sorted(finished, key=lambda item: item[1], reverse=True)

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from .decoding import length_normalized
+
 TOKEN = re.compile(r"\w+(?:['-]\w+)*|[^\w\s]")  # words with inner hyphens, apostrophes («кто-то», tom's); punctuation
 N_BOOTSTRAP = 1000
 BOOTSTRAP_SEED = 12345  # sacrebleu's default seed for its bootstrap
@@ -252,9 +254,6 @@ def beam_search_batch(
     totals = [np.zeros(1) for _ in range(n)]
     finished: list[list[tuple[list[int], float]]] = [[] for _ in range(n)]
 
-    def score(total: float, length: int) -> float:
-        return total / max(length, 1) ** length_alpha
-
     for _ in range(max_len):
         if not len(rows):
             break
@@ -271,7 +270,8 @@ def beam_search_batch(
             for flat in best:
                 parent, token = divmod(int(flat), vocab)
                 if token == end_id:
-                    finished[seq].append((hyps[seq][parent], score(candidates[flat], len(hyps[seq][parent]) + 1)))
+                    ended = hyps[seq][parent]  # <end> counts in the length
+                    finished[seq].append((ended, length_normalized(candidates[flat], len(ended) + 1, length_alpha)))
                 else:
                     new_hyps.append(hyps[seq][parent] + [token])
                     new_totals.append(candidates[flat])
@@ -283,7 +283,8 @@ def beam_search_batch(
         states = [s[keep] for s in states]
         rows, last = np.array(keep_rows, dtype=int), np.array(keep_tokens, dtype=int)
     for seq in dict.fromkeys(rows.tolist()):  # max_len reached: unfinished hypotheses compete too
-        finished[seq] += [(t, score(lp, len(t))) for t, lp in zip(hyps[seq], totals[seq], strict=True)]
+        finished[seq] += [(t, length_normalized(lp, len(t), length_alpha))
+                          for t, lp in zip(hyps[seq], totals[seq], strict=True)]
     return [sorted(done, key=lambda item: item[1], reverse=True)[0][0] for done in finished]
 
 
