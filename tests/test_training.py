@@ -6,7 +6,7 @@ import pytest
 from keras import layers
 
 from utils import setup
-from utils.training import EpochLog, checkpoint_dir, fit_callbacks, forget_checkpoint, progress
+from utils.training import EpochLog, checkpoint_dir, fit_callbacks, forget_checkpoint, jit_compile, progress
 
 X = np.random.default_rng(0).normal(size=(64, 3)).astype("float32")
 Y = X.sum(axis=1, keepdims=True)
@@ -81,3 +81,27 @@ def test_progress_yields_everything(capsys):
     assert list(progress(range(5), label="шаги")) == [0, 1, 2, 3, 4]
     out = capsys.readouterr().out
     assert out.startswith("шаги\n") and "5/5" in out
+
+
+def test_jit_compile_only_for_tensorflow_on_cpu(monkeypatch):
+    monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
+    assert jit_compile() == "auto"
+    monkeypatch.setattr(keras.backend, "backend", lambda: "torch")
+    assert jit_compile() == "auto"  # True would switch on torch.compile
+    tf = pytest.importorskip("tensorflow")
+    monkeypatch.setattr(keras.backend, "backend", lambda: "tensorflow")
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [])
+    assert jit_compile() is True
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: ["GPU:0"] if kind == "GPU" else [])
+    assert jit_compile() == "auto"  # cuDNN's LSTM/GRU cannot be compiled by XLA
+
+
+def test_jit_compiled_lstm_trains_with_a_mask():
+    """The compiled loop must keep Keras's mask semantics: padding on the right changes nothing."""
+    model = keras.Sequential([keras.Input((None,), dtype="int32"), layers.Embedding(20, 4, mask_zero=True),
+                              layers.LSTM(3), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", jit_compile=jit_compile())
+    x = np.array([[3, 4, 5, 0, 0], [6, 7, 8, 9, 10]])
+    model.fit(x, np.zeros(2), epochs=1, verbose=0)
+    padded = model.predict_on_batch(x)
+    assert np.allclose(padded[0], model.predict_on_batch(x[:1, :3])[0], atol=1e-6)
