@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import keras
 
-from .profile import current_notebook, get_profile
+from .profile import accelerator, current_notebook, get_profile
 
 CACHE_VARIABLE = "RNN_COURSE_CACHE"
 T = TypeVar("T")
@@ -78,15 +78,12 @@ def jit_compile() -> bool | str:
     Keras's default "auto" leaves XLA off for TensorFlow on a CPU, and an RNN then pays for every small op
     of every time step: compiled by XLA, an epoch of 03's LSTM runs about twice as fast on 2 CPU cores once
     compiled (03 prints the measurement); compiling costs seconds per model, so it pays off only where models
-    train for a while (measured: no gain in 01, 04 and 05, a loss in 06 with its CNN). With a GPU, TensorFlow runs LSTM/GRU through cuDNN, which XLA cannot compile, so
-    "auto" is kept there (it leaves XLA off for such models); JAX compiles anyway; on torch "auto" means
-    eager execution (True would mean ``torch.compile``).
+    train for a while (measured: no gain in 01, 04 and 05, a loss in 06 with its CNN). With a GPU, TensorFlow
+    runs LSTM/GRU through cuDNN, which XLA cannot compile, so "auto" is kept there (it leaves XLA off for such
+    models); JAX compiles anyway; on torch "auto" means eager execution (True would mean ``torch.compile``).
     """
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        if not tf.config.list_physical_devices("GPU"):
-            return True
+    if keras.backend.backend() == "tensorflow" and accelerator() is None:
+        return True
     return "auto"
 
 
