@@ -76,9 +76,10 @@ def jit_compile() -> bool | str:
     """What to pass as ``model.compile(..., jit_compile=jit_compile())``: XLA where it pays off.
 
     Keras's default "auto" leaves XLA off for TensorFlow on a CPU, and an RNN then pays for every small op
-    of every time step: compiled by XLA, an epoch of 03's LSTM runs about twice as fast on 2 CPU cores once
-    compiled (03 prints the measurement); compiling costs seconds per model, so it pays off only where models
-    train for a while (measured: no gain in 01, 04 and 05, a loss in 06 with its CNN). With a GPU, TensorFlow
+    of every time step: compiled by XLA, an epoch of 03's 32-unit LSTM (quick) runs about twice as fast on 2
+    CPU cores once compiled (03 prints the measurement); with 64-128 units (full's sizes) we measured no gain,
+    sometimes a loss. Compiling costs seconds per model, so it pays off only where models train for a while
+    (measured: no gain in 01, 04 and 05, a loss in 06 with its CNN). With a GPU, TensorFlow
     runs LSTM/GRU through cuDNN, which XLA cannot compile, so "auto" is kept there (it leaves XLA off for such
     models); JAX compiles anyway; on torch "auto" means eager execution (True would mean ``torch.compile``).
     """
