@@ -95,6 +95,16 @@ def test_every_fit_prints_its_epochs(notebook):
             assert "verbose=0" in call, f"fit prints through its callbacks, not a progress bar: {call[:80]}"
 
 
+def test_file_is_what_jupyter_saves(notebook):
+    """Stored exactly as nbformat writes it (sorted keys, cell ids): opening the notebook in JupyterLab and
+    saving it (RISE saves before the slideshow) changes no byte, so a tracked file stays clean."""
+    import nbformat
+
+    stored = notebook.read_text(encoding="utf-8")
+    assert stored == nbformat.writes(nbformat.reads(stored, as_version=4)) + "\n", (
+        f"{notebook.name} is not in nbformat's form: rewrite it with nbformat.write")
+
+
 def test_no_stored_outputs(notebook):
     for cell in cells(notebook):
         if cell["cell_type"] == "code":

@@ -81,6 +81,7 @@ def test_jupyterlab_presents_a_notebook_with_rise(browser, tmp_path):
     """Alt+R in JupyterLab opens the RISE slideshow of the notebook (jupyterlab-rise from requirements.txt)."""
     from playwright.sync_api import sync_playwright
 
+    stored = NOTEBOOKS[0].read_bytes()  # RISE saves the notebook before showing it
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--IdentityProvider.token=",
@@ -112,6 +113,9 @@ def test_jupyterlab_presents_a_notebook_with_rise(browser, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        saved = NOTEBOOKS[0].read_bytes()
+        NOTEBOOKS[0].write_bytes(stored)
+    assert saved == stored, f"JupyterLab's save rewrote {NOTEBOOKS[0].name} (see test_file_is_what_jupyter_saves)"
 
 
 def test_plan_slides_starts_a_slide_at_each_heading_and_packs_cells_by_height():
