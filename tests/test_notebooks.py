@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from utils.course import BOOTSTRAP_CELL, CLONE_URL, REPO_SLUG, colab_badge, colab_url
@@ -98,8 +99,6 @@ def test_every_fit_prints_its_epochs(notebook):
 def test_file_is_what_jupyter_saves(notebook):
     """Stored exactly as nbformat writes it (sorted keys, cell ids): opening the notebook in JupyterLab and
     saving it (RISE saves before the slideshow) changes no byte, so a tracked file stays clean."""
-    import nbformat
-
     stored = notebook.read_text(encoding="utf-8")
     assert stored == nbformat.writes(nbformat.reads(stored, as_version=4)) + "\n", (
         f"{notebook.name} is not in nbformat's form: rewrite it with nbformat.write")
