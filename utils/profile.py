@@ -17,10 +17,11 @@ PROFILES = ("quick", "full")
 DEFAULT_PROFILE = "quick"
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 # Measured times of `full` on the 2-core CPU without a GPU: results/full and COURSE_GUIDE §11 (05, 2026-11-23).
-FULL_ON_CPU = {
-    "02_rnn_from_scratch": "≈ 33 с",
-    "04_alice_gru_generator": "≈ 2,5 мин на бэкенде JAX",
-    "05_seq2seq_translation": "≈ 41 мин",
+FULL_ON_CPU = {  # measured: results/full/*.json (2 cores, AMD EPYC)
+    "01_intro": "≈ 18 мин на TensorFlow",
+    "02_rnn_from_scratch": "≈ 2 мин",
+    "03_imdb_lstm": "≈ 26 мин на TensorFlow",
+    "04_alice_gru_generator": "≈ 4 мин на JAX, ≈ 15 мин на TensorFlow",
 }
 
 T = TypeVar("T")
