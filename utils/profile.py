@@ -16,8 +16,8 @@ PROFILE_VARIABLE = "RNN_COURSE_PROFILE"
 PROFILES = ("quick", "full")
 DEFAULT_PROFILE = "quick"
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-# Measured times of `full` on the 2-core CPU without a GPU: results/full and COURSE_GUIDE §11 (05, 2026-11-23).
-FULL_ON_CPU = {  # measured: results/full/*.json (2 cores, AMD EPYC)
+# Measured times of `full` on the 2-core CPU without a GPU (results/full/*.json); a notebook not listed gets a warning.
+FULL_ON_CPU = {
     "01_intro": "≈ 18 мин на TensorFlow",
     "02_rnn_from_scratch": "≈ 2 мин",
     "03_imdb_lstm": "≈ 26 мин на TensorFlow",
