@@ -67,7 +67,7 @@ def setup(notebook: str, seed: int = 42) -> str:
     quiet_retracing_warnings()
     _run.update(notebook=notebook, start=time.perf_counter())
     device = accelerator()
-    full_cost = FULL_ON_CPU.get(notebook, "не измеряли, он рассчитан на GPU")
+    full_cost = FULL_ON_CPU.get(notebook, "не измерен")
     print(
         f"{notebook} · профиль {profile} · Keras {keras.__version__} (бэкенд {keras.backend.backend()}"
         f"{_backend_version()}) · NumPy {np.__version__} · Python {platform.python_version()} · seed {seed}"
