@@ -1,3 +1,6 @@
+import json
+
+import keras
 import numpy as np
 import pytest
 
@@ -69,11 +72,25 @@ def test_without_gpu_setup_says_what_full_costs(monkeypatch, capsys, profile_nam
     monkeypatch.setattr(profile, "accelerator", lambda: None)
     setup("04_alice_gru_generator")
     line = capsys.readouterr().out
-    assert "GPU нет" in line and "full на 2 ядрах: ≈ 4 мин на JAX" in line
+    measured = profile.measured_full_time("04_alice_gru_generator", keras.backend.backend())
+    assert "GPU нет" in line and f"full на 2 ядрах: {measured})" in line
     setup("06_image_captioning_attention")
     out = capsys.readouterr().out
     assert "full на 2 ядрах: не измерен)" in out
     assert ("⚠️ Профиль full без GPU" in out) == (profile_name == "full")
+
+
+def test_full_time_comes_from_the_recorded_run_of_this_backend_first(monkeypatch, tmp_path):
+    monkeypatch.setattr(profile, "FULL_RESULTS", tmp_path)
+    assert profile.measured_full_time("05_seq2seq_translation", "tensorflow") is None
+    for backend, seconds in [("jax", 221.3), ("tensorflow", 875.3), ("torch", 7300)]:
+        record = {"notebook": "04_alice_gru_generator", "backend": backend, "seconds": seconds}
+        (tmp_path / f"04_alice_gru_generator.{backend}.json").write_text(json.dumps(record))
+    assert profile.measured_full_time("04_alice_gru_generator", "tensorflow") == "≈ 15 мин"
+    assert profile.measured_full_time("04_alice_gru_generator", "jax") == "≈ 4 мин"
+    assert profile.measured_full_time("04_alice_gru_generator", "torch") == "≈ 2,0 ч"
+    (tmp_path / "04_alice_gru_generator.torch.json").unlink()
+    assert profile.measured_full_time("04_alice_gru_generator", "torch") in ("≈ 4 мин на JAX", "≈ 15 мин на TensorFlow")
 
 
 def test_setup_reports_a_gpu(monkeypatch, capsys):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import platform
@@ -16,13 +17,8 @@ PROFILE_VARIABLE = "RNN_COURSE_PROFILE"
 PROFILES = ("quick", "full")
 DEFAULT_PROFILE = "quick"
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-# Measured times of `full` on the 2-core CPU without a GPU (results/full/*.json); a notebook not listed gets a warning.
-FULL_ON_CPU = {
-    "01_intro": "≈ 18 мин на TensorFlow",
-    "02_rnn_from_scratch": "≈ 2 мин",
-    "03_imdb_lstm": "≈ 26 мин на TensorFlow",
-    "04_alice_gru_generator": "≈ 4 мин на JAX, ≈ 15 мин на TensorFlow",
-}
+FULL_RESULTS = Path(__file__).resolve().parents[1] / "results" / "full"  # measured on the 2-core CPU, no GPU
+BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "torch"}
 
 T = TypeVar("T")
 _run: dict = {}  # the notebook that called setup() and when: record() reads it
@@ -67,20 +63,32 @@ def setup(notebook: str, seed: int = 42) -> str:
     quiet_retracing_warnings()
     _run.update(notebook=notebook, start=time.perf_counter())
     device = accelerator()
-    full_cost = FULL_ON_CPU.get(notebook, "не измерен")
+    full_cost = measured_full_time(notebook, keras.backend.backend())
+    cpu = f"GPU нет, {os.cpu_count()} ядер CPU (full на 2 ядрах: {full_cost or 'не измерен'})"
     print(
         f"{notebook} · профиль {profile} · Keras {keras.__version__} (бэкенд {keras.backend.backend()}"
         f"{_backend_version()}) · NumPy {np.__version__} · Python {platform.python_version()} · seed {seed}"
-        f" · {f'GPU: {device}' if device else f'GPU нет, {os.cpu_count()} ядер CPU (full на 2 ядрах: {full_cost})'}"
+        f" · {f'GPU: {device}' if device else cpu}"
         + (" · маски проверяются по правилу cuDNN" if cudnn_check else "")
     )
     wanted = os.environ.get("KERAS_BACKEND")
     if wanted and wanted != keras.backend.backend():
         print(f"⚠️ Запрошен бэкенд {wanted}, но Keras уже загружен с {keras.backend.backend()}: перезапустите ядро.")
-    if profile == "full" and not device and notebook not in FULL_ON_CPU:
+    if profile == "full" and not device and full_cost is None:
         print("⚠️ Профиль full без GPU: время на CPU мы не измеряли, оно может быть очень долгим; "
               "для урока хватит quick.")
     return profile
+
+
+def measured_full_time(notebook: str, backend: str) -> str | None:
+    """How long `full` ran on the 2-core CPU (results/full): this backend's run if recorded, else another's, named."""
+    runs = sorted(FULL_RESULTS.glob(f"{notebook}.*.json"), key=lambda path: path.stem.split(".")[-1] != backend)
+    if not runs:
+        return None
+    run = json.loads(runs[0].read_text(encoding="utf-8"))
+    minutes = run["seconds"] / 60
+    cost = f"≈ {minutes / 60:.1f} ч".replace(".", ",") if minutes >= 90 else f"≈ {max(1, round(minutes))} мин"
+    return cost if run["backend"] == backend else f"{cost} на {BACKEND_NAMES.get(run['backend'], run['backend'])}"
 
 
 class _NoRetracing(logging.Filter):
