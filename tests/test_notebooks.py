@@ -169,3 +169,17 @@ def test_slides_export_loads_no_script_from_the_network(notebook):
     assert 'src="node_modules/requirejs/require.js"' in body and '"node_modules/reveal.js/dist/reveal.js"' in body
     shown = [c for c in cells(notebook) if slide_type(c) in ("slide", "subslide")]
     assert body.count("<section") >= len(shown)
+
+
+def test_full_time_in_readme_and_header_is_the_recorded_one(notebook):
+    """`full`'s time on the 2-core CPU is said in three places; all follow results/full (TensorFlow's run first)."""
+    from utils.profile import measured_full_time
+
+    measured = measured_full_time(notebook.stem, "tensorflow")
+    row = next(line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+               if line.startswith("|") and f"`{notebook.stem}`" in line)
+    readme_full = row.strip(" |").split("|")[-1].split("/")[-1].strip()
+    assert readme_full == (measured or "—"), f"README: full {readme_full!r}, results/full: {measured!r}"
+    header = next(text(c) for c in cells(notebook) if "**Время выполнения:**" in text(c))
+    if measured:
+        assert measured in header, f"в заголовке нет измеренного времени full ({measured})"
