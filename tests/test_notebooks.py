@@ -173,7 +173,7 @@ def test_slides_export_loads_no_script_from_the_network(notebook):
 
 def test_full_time_in_readme_and_header_is_the_recorded_one(notebook):
     """`full`'s time on the 2-core CPU is said in three places; all follow results/full (TensorFlow's run first)."""
-    from utils.profile import measured_full_time
+    from utils.results import measured_full_time
 
     measured = measured_full_time(notebook.stem, "tensorflow")
     row = next(line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from utils import get_profile, pick, profile, setup
+from utils import get_profile, pick, profile, results, setup
 from utils.profile import ProfileError
 
 
@@ -72,7 +72,7 @@ def test_without_gpu_setup_says_what_full_costs(monkeypatch, capsys, profile_nam
     monkeypatch.setattr(profile, "accelerator", lambda: None)
     setup("04_alice_gru_generator")
     line = capsys.readouterr().out
-    measured = profile.measured_full_time("04_alice_gru_generator", keras.backend.backend())
+    measured = results.measured_full_time("04_alice_gru_generator", keras.backend.backend())
     assert "GPU нет" in line and f"full на 2 ядрах: {measured})" in line
     setup("06_image_captioning_attention")
     out = capsys.readouterr().out
@@ -81,16 +81,18 @@ def test_without_gpu_setup_says_what_full_costs(monkeypatch, capsys, profile_nam
 
 
 def test_full_time_comes_from_the_recorded_run_of_this_backend_first(monkeypatch, tmp_path):
-    monkeypatch.setattr(profile, "FULL_RESULTS", tmp_path)
-    assert profile.measured_full_time("05_seq2seq_translation", "tensorflow") is None
+    monkeypatch.setattr(results, "RESULTS_DIR", tmp_path)
+    full = tmp_path / "full"
+    full.mkdir()
+    assert results.measured_full_time("05_seq2seq_translation", "tensorflow") is None
     for backend, seconds in [("jax", 221.3), ("tensorflow", 875.3), ("torch", 7300)]:
         record = {"notebook": "04_alice_gru_generator", "backend": backend, "seconds": seconds}
-        (tmp_path / f"04_alice_gru_generator.{backend}.json").write_text(json.dumps(record))
-    assert profile.measured_full_time("04_alice_gru_generator", "tensorflow") == "≈ 15 мин"
-    assert profile.measured_full_time("04_alice_gru_generator", "jax") == "≈ 4 мин"
-    assert profile.measured_full_time("04_alice_gru_generator", "torch") == "≈ 2,0 ч"
-    (tmp_path / "04_alice_gru_generator.torch.json").unlink()
-    assert profile.measured_full_time("04_alice_gru_generator", "torch") in ("≈ 4 мин на JAX", "≈ 15 мин на TensorFlow")
+        (full / f"04_alice_gru_generator.{backend}.json").write_text(json.dumps(record))
+    assert results.measured_full_time("04_alice_gru_generator", "tensorflow") == "≈ 15 мин"
+    assert results.measured_full_time("04_alice_gru_generator", "jax") == "≈ 4 мин"
+    assert results.measured_full_time("04_alice_gru_generator", "torch") == "≈ 2,0 ч"
+    (full / "04_alice_gru_generator.torch.json").unlink()
+    assert results.measured_full_time("04_alice_gru_generator", "torch") == "≈ 4 мин на JAX"  # others by name
 
 
 def test_setup_reports_a_gpu(monkeypatch, capsys):

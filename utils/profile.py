@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import platform
@@ -17,8 +16,6 @@ PROFILE_VARIABLE = "RNN_COURSE_PROFILE"
 PROFILES = ("quick", "full")
 DEFAULT_PROFILE = "quick"
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-FULL_RESULTS = Path(__file__).resolve().parents[1] / "results" / "full"  # measured on the 2-core CPU, no GPU
-BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "torch"}
 
 T = TypeVar("T")
 _run: dict = {}  # the notebook that called setup() and when: record() reads it
@@ -55,6 +52,7 @@ def setup(notebook: str, seed: int = 42) -> str:
     import keras  # imported here so that `import utils` stays light
 
     from .cudnn import check_masks_as_cudnn, check_requested
+    from .results import measured_full_time  # results imports this module: a top-level import would be circular
 
     random.seed(seed)
     np.random.seed(seed)
@@ -78,17 +76,6 @@ def setup(notebook: str, seed: int = 42) -> str:
         print("⚠️ Профиль full без GPU: время на CPU мы не измеряли, оно может быть очень долгим; "
               "для урока хватит quick.")
     return profile
-
-
-def measured_full_time(notebook: str, backend: str) -> str | None:
-    """How long `full` ran on the 2-core CPU (results/full): this backend's run if recorded, else another's, named."""
-    runs = sorted(FULL_RESULTS.glob(f"{notebook}.*.json"), key=lambda path: path.stem.split(".")[-1] != backend)
-    if not runs:
-        return None
-    run = json.loads(runs[0].read_text(encoding="utf-8"))
-    minutes = run["seconds"] / 60
-    cost = f"≈ {minutes / 60:.1f} ч".replace(".", ",") if minutes >= 90 else f"≈ {max(1, round(minutes))} мин"
-    return cost if run["backend"] == backend else f"{cost} на {BACKEND_NAMES.get(run['backend'], run['backend'])}"
 
 
 class _NoRetracing(logging.Filter):

@@ -19,6 +19,7 @@ from .profile import accelerator, current_notebook, get_profile, seconds_since_s
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "results"  # committed: written by `python -m utils.report --publish`
 RUNS_DIR = ROOT / "runs"  # git-ignored: every run of a notebook writes here
+BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "torch"}
 METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -69,3 +70,16 @@ def record(metrics: dict[str, float], *, runs_dir: Path | None = None) -> Path:
     path.write_text(json.dumps(entry, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"Результаты записаны в {path} (эта папка не попадает в git)")
     return path
+
+
+def measured_full_time(notebook: str, backend: str) -> str | None:
+    """How long `full` ran on the 2-core CPU (results/full): this backend's run if recorded, else another's, named."""
+    # this backend's file first, then the others in name order (jax, tensorflow, torch)
+    runs = sorted((RESULTS_DIR / "full").glob(f"{notebook}.*.json"),
+                  key=lambda path: (path.stem.split(".")[-1] != backend, path.name))
+    if not runs:
+        return None
+    run = json.loads(runs[0].read_text(encoding="utf-8"))
+    minutes = run["seconds"] / 60
+    cost = f"≈ {minutes / 60:.1f} ч".replace(".", ",") if minutes >= 90 else f"≈ {max(1, round(minutes))} мин"
+    return cost if run["backend"] == backend else f"{cost} на {BACKEND_NAMES.get(run['backend'], run['backend'])}"
