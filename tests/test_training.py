@@ -104,3 +104,21 @@ def test_jit_compiled_lstm_trains_with_a_mask():
     model.fit(x, np.zeros(2), epochs=1, verbose=0)
     padded = model.predict_on_batch(x)
     assert np.allclose(padded[0], model.predict_on_batch(x[:1, :3])[0], atol=1e-6)
+
+
+def test_use_ema_is_the_moving_average_04_shows():
+    """04 (`full`): after each step w̄ ← 0.998 w̄ + 0.002 w (here 0.9 and 0.1), and at the end w̄ replaces w."""
+    variable = keras.Variable(np.zeros(2, dtype="float32"))
+    optimizer = keras.optimizers.SGD(0.1, use_ema=True, ema_momentum=0.9)
+    optimizer.build([variable])
+    grads = np.random.default_rng(0).normal(size=(20, 2)).astype("float32")
+    weights = []
+    for grad in grads:
+        optimizer.apply([keras.ops.convert_to_tensor(grad)], [variable])
+        weights.append(keras.ops.convert_to_numpy(variable))
+    average = weights[0]  # the first step starts the average at w itself
+    for w in weights[1:]:
+        average = 0.9 * average + 0.1 * w
+    assert not np.allclose(average, weights[-1], atol=1e-3)  # the average is not just the last weights
+    optimizer.finalize_variable_values([variable])  # what fit() does when it ends
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(variable), average, rtol=1e-5, atol=1e-6)
