@@ -154,3 +154,15 @@ def test_clone_failure_says_what_to_do(tmp_path, fakes):
     missing = tmp_path / "no-such-repository"
     with pytest.raises(AssertionError, match="Не удалось скачать курс"):
         run_kernel([BOOTSTRAP_CELL], tmp_path, missing, fakes, colab=True, env_extra={})
+
+
+@pytest.mark.parametrize("preset", [None, "0"])
+def test_bootstrap_turns_on_onednn_before_tensorflow_loads(preset):
+    """Without oneDNN, TensorFlow's CPU convolutions are ~3× slower (06's encoder); a student's own choice stays."""
+    pytest.importorskip("tensorflow")
+    env = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    env |= {"KERAS_BACKEND": "tensorflow"} | ({"TF_ENABLE_ONEDNN_OPTS": preset} if preset else {})
+    probe = "from tensorflow.python.util import _pywrap_util_port as port\nprint(port.IsMklEnabled())"
+    code = f"exec(compile({BOOTSTRAP_CELL!r}, '<cell>', 'exec'), {{}})\n{probe}"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.split()[-1] == ("False" if preset == "0" else "True")

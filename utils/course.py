@@ -37,6 +37,7 @@ for name, value in {{"RNN_COURSE_PROFILE": PROFILE, "KERAS_BACKEND": BACKEND}}.i
     if "google.colab" in sys.modules or name not in os.environ or name in form_set:
         os.environ[name] = value
         form_set.add(name)
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # TensorFlow на CPU: свёртки через oneDNN, втрое быстрее
 try:  # курс установлен (pip install -r requirements.txt): ничего не делаем
     import utils.course
 except ModuleNotFoundError as error:
