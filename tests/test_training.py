@@ -122,3 +122,16 @@ def test_use_ema_is_the_moving_average_04_shows():
     assert not np.allclose(average, weights[-1], atol=1e-3)  # the average is not just the last weights
     optimizer.finalize_variable_values([variable])  # what fit() does when it ends
     np.testing.assert_allclose(keras.ops.convert_to_numpy(variable), average, rtol=1e-5, atol=1e-6)
+
+
+def test_weight_decay_is_the_decoupled_shrink_04_shows():
+    """04: Adam(weight_decay=λ) first shrinks every weight, w ← w − η·λ·w, then takes its usual Adam step."""
+    start = np.array([1.0, -2.0, 3.0], dtype="float32")
+    grad = np.array([0.5, 0.0, -0.2], dtype="float32")
+    variable = keras.Variable(start)
+    optimizer = keras.optimizers.Adam(0.01, weight_decay=0.1)
+    optimizer.build([variable])
+    optimizer.apply([keras.ops.convert_to_tensor(grad)], [variable])
+    # Adam's first step moves each weight by η·sign(g) (m̂ = g, v̂ = g²), and not at all where g = 0
+    adam_step = 0.01 * grad / (np.abs(grad) + 1e-7)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(variable), start * (1 - 0.01 * 0.1) - adam_step, rtol=1e-5)
