@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from utils import get_profile, pick, profile, results, setup
-from utils.profile import ProfileError
+from utils.profile import ProfileError, cores
 
 
 def test_default_profile_is_quick(monkeypatch):
@@ -51,6 +51,26 @@ def test_setup_seeds_and_prints_one_line(capsys):
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 2 and out[0].startswith("01_intro · профиль quick") and "Keras" in out[0]
     assert "GPU нет" in out[0] or "GPU:" in out[0]
+
+
+def test_seed_variable_replaces_the_notebooks_seed(monkeypatch, capsys):
+    import keras
+
+    setup("01_intro")
+    default = float(keras.random.uniform((1,))[0])
+    monkeypatch.setenv("RNN_COURSE_SEED", "7")
+    setup("01_intro")
+    assert float(keras.random.uniform((1,))[0]) != default
+    assert "seed 7" in capsys.readouterr().out
+    monkeypatch.setenv("RNN_COURSE_SEED", "семь")
+    with pytest.raises(ValueError, match="нужно целое число"):
+        setup("01_intro")
+
+
+@pytest.mark.parametrize(("count", "words"), [(1, "1 ядро"), (2, "2 ядра"), (4, "4 ядра"), (5, "5 ядер"),
+                                              (11, "11 ядер"), (12, "12 ядер"), (21, "21 ядро"), (22, "22 ядра")])
+def test_core_count_in_russian(count, words):
+    assert cores(count) == words
 
 
 def test_setup_rejects_a_name_that_is_not_a_notebook():

@@ -13,6 +13,7 @@ from typing import TypeVar
 import numpy as np
 
 PROFILE_VARIABLE = "RNN_COURSE_PROFILE"
+SEED_VARIABLE = "RNN_COURSE_SEED"  # another seed for the same notebook: scripts/robustness.py sets it
 PROFILES = ("quick", "full")
 DEFAULT_PROFILE = "quick"
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
@@ -42,13 +43,27 @@ def pick(quick: T, full: T) -> T:
     return quick if get_profile() == "quick" else full
 
 
+def get_seed(default: int = 42) -> int:
+    """The course's seed: RNN_COURSE_SEED if set (to check that a result is not one seed's luck), else default."""
+    value = os.environ.get(SEED_VARIABLE, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{SEED_VARIABLE}={value!r}: нужно целое число, например {SEED_VARIABLE}=7 "
+                         "(или удалите переменную — тогда seed 42).") from None
+
+
 def setup(notebook: str, seed: int = 42) -> str:
     """Start a notebook's run: check its name, seed Python/NumPy/Keras, start the clock, print one line.
 
-    Returns the profile. ``record`` later writes the results under this notebook's name and time.
+    ``seed`` is replaced by RNN_COURSE_SEED where that is set. Returns the profile. ``record`` later writes
+    the results under this notebook's name and time.
     """
     check_notebook_name(notebook)
     profile = get_profile()
+    seed = get_seed(seed)
     import keras  # imported here so that `import utils` stays light
 
     from .cudnn import check_masks_as_cudnn, check_requested
@@ -62,7 +77,7 @@ def setup(notebook: str, seed: int = 42) -> str:
     _run.update(notebook=notebook, start=time.perf_counter())
     device = accelerator()
     full_cost = measured_full_time(notebook, keras.backend.backend())
-    cpu = f"GPU нет, {os.cpu_count()} ядер CPU (full на 2 ядрах: {full_cost or 'не измерен'})"
+    cpu = f"GPU нет, CPU: {cores(os.cpu_count() or 1)} (full на 2 ядрах: {full_cost or 'не измерен'})"
     print(
         f"{notebook} · профиль {profile} · Keras {keras.__version__} (бэкенд {keras.backend.backend()}"
         f"{_backend_version()}) · NumPy {np.__version__} · Python {platform.python_version()} · seed {seed}"
@@ -76,6 +91,15 @@ def setup(notebook: str, seed: int = 42) -> str:
         print("⚠️ Профиль full без GPU: время на CPU мы не измеряли, оно может быть очень долгим; "
               "для урока хватит quick.")
     return profile
+
+
+def cores(count: int) -> str:
+    """«1 ядро», «2 ядра», «5 ядер», «22 ядра»: the Russian plural of a CPU core count."""
+    if count % 10 == 1 and count % 100 != 11:
+        return f"{count} ядро"
+    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        return f"{count} ядра"
+    return f"{count} ядер"
 
 
 class _NoRetracing(logging.Filter):
