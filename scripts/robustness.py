@@ -16,7 +16,9 @@ How: a copy of the notebook has each ``assert`` rewritten (with ``ast``) so that
 keeps the values and returns the comparison's own result; the ``assert`` statement stays, so the notebook
 fails exactly where and how it failed (same message). The recorder lives in this file and is loaded by a
 hidden first cell. Asserts that are not order comparisons (``assert x``, ``np.allclose``, ``==``) are
-recorded as passed/failed only. An assert run many times (in a loop, in a function) reports its worst run.
+recorded as passed/failed only. ``np.testing.assert_allclose(actual, desired, rtol, atol)`` calls are
+recorded too, as max(|actual − desired| − rtol·|desired|) against atol. An assert run many times (in a
+loop, in a function) reports its worst run.
 
 Margin: how far a comparison is from failing, signed: ``a >= b`` → a − b, ``a < b`` → b − a (negative:
 failed; 0 fails a strict comparison). Relative margin: margin / |bound|, where the bound is the literal
@@ -66,6 +68,7 @@ OTHER_OPS = {
     "is": operator.is_,
     "is not": operator.is_not,
 }
+ALLCLOSE = {"np.testing.assert_allclose", "numpy.testing.assert_allclose", "assert_allclose"}
 AST_OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
            ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
 
@@ -116,6 +119,20 @@ class Recorder:
             pass
         return value
 
+    def allclose(self, atom: str, function, *args, **kwargs):
+        """``np.testing.assert_allclose(actual, desired, rtol, atol)``: margin = atol − max(|a − d| − rtol·|d|)."""
+        try:
+            run = _allclose_run(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - shapes that do not broadcast etc.: the call itself will say
+            run = {}
+        try:
+            result = function(*args, **kwargs)
+        except AssertionError:
+            self._store(atom, {**run, "passed": False}, atom.rsplit(".", 1)[0])
+            raise
+        self._store(atom, {**run, "passed": True}, atom.rsplit(".", 1)[0])
+        return result
+
     def _note(self, atom: str, result, left, op, right) -> None:
         passed = _truth(result)
         run = {"passed": passed}
@@ -125,6 +142,12 @@ class Recorder:
                 run.update(left=a, right=b, margin=(a - b) if op[0] == ">" else (b - a))
         if not passed or "margin" not in run:
             run.update(left_repr=_short(left), right_repr=_short(right)) if op else run.update(value=_short(result))
+        self._store(atom, run)
+
+    def _store(self, atom: str, run: dict, assert_id: str | None = None) -> None:
+        passed = run["passed"]
+        if assert_id is not None:  # a call that raises has no `done`: count the assert here
+            self.done(assert_id, passed)
         entry = self.atoms.setdefault(atom, {"runs": 0, "failures": 0, "worst": None})
         entry["runs"] += 1
         entry["failures"] += not passed
@@ -149,6 +172,15 @@ class Recorder:
     def install(self, shell) -> None:
         shell.events.register("post_run_cell", self.dump)
         self.dump()
+
+
+def _allclose_run(actual, desired, rtol=1e-7, atol=0.0, *_args, **_kwargs) -> dict:
+    import numpy as np
+
+    a, d = np.asarray(actual, dtype=float), np.asarray(desired, dtype=float)
+    excess = np.abs(a - d) - rtol * np.abs(d)
+    value = float(np.nanmax(excess)) if excess.size else 0.0
+    return {"left": value, "right": float(atol), "margin": float(atol) - value}
 
 
 def _truth(value) -> bool | None:
@@ -191,6 +223,16 @@ class _AssertRewriter(ast.NodeTransformer):
     def __init__(self, cell: int, source: str) -> None:
         self.cell, self.source = cell, source
         self.asserts: list[dict] = []
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if ast.unparse(node.func) not in ALLCLOSE or any(isinstance(a, ast.Starred) for a in node.args):
+            return node
+        assert_id = f"c{self.cell}.a{len(self.asserts)}"
+        text = ast.get_source_segment(self.source, node) or ast.unparse(node)
+        self.asserts.append({"id": assert_id, "cell": self.cell, "line": node.lineno, "source": text, "atoms": [
+            {"id": f"{assert_id}.0", "source": text, "in_or": False, "bound": "right"}]})
+        return _call("allclose", ast.Constant(f"{assert_id}.0"), node.func, *node.args, keywords=node.keywords)
 
     def visit_Assert(self, node: ast.Assert) -> ast.Assert:
         self.generic_visit(node)
@@ -240,9 +282,9 @@ class _AssertRewriter(ast.NodeTransformer):
         return atom
 
 
-def _call(method: str, *args: ast.expr) -> ast.Call:
+def _call(method: str, *args: ast.expr, keywords: list[ast.keyword] | None = None) -> ast.Call:
     return ast.Call(func=ast.Attribute(ast.Name(RECORDER, ast.Load()), method, ast.Load()), args=list(args),
-                    keywords=[])
+                    keywords=keywords or [])
 
 
 def _is_literal(node: ast.expr) -> bool:
@@ -262,7 +304,7 @@ def python_source(cell_source: str) -> str:
 
 def rewrite_cell(cell_source: str, cell: int) -> tuple[str, list[dict]]:
     """Rewrite one code cell; return the new source and its asserts' descriptions (unchanged if none)."""
-    if "assert" not in cell_source:
+    if "assert" not in cell_source:  # also finds np.testing.assert_allclose
         return cell_source, []
     source = python_source(cell_source)
     try:

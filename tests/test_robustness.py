@@ -54,7 +54,7 @@ def test_rewrite_keeps_the_assert_and_finds_every_comparison():
     assert [a["source"] for a in asserts[0]["atoms"]] == ["1 < x", "x < 10"]
     assert asserts[0]["atoms"][0]["bound"] == "left" and asserts[0]["atoms"][1]["bound"] == "right"
     assert robustness.rewrite_cell("y = 1  # no assert here", 0) == ("y = 1  # no assert here", [])
-    assert robustness.rewrite_cell("np.testing.assert_allclose(a, b)", 0)[1] == []  # a call, not a statement
+    assert robustness.rewrite_cell("np.testing.assert_equal(a, b)", 0)[1] == []  # a call, not a statement
 
 
 def test_recorder_margins_loops_and_truth_only(tmp_path):
@@ -76,6 +76,19 @@ def test_a_failing_assert_still_fails_with_its_message_and_is_recorded(tmp_path)
     assert worst["passed"] is False and worst["margin"] == -3.0
     recorder, _, error = run_cells(CELLS, env_seed="42", tmp_path=tmp_path)
     assert error is None and recorder.atoms["c6.a0.0"]["worst"]["margin"] == 32.0
+
+
+def test_assert_allclose_is_recorded_and_still_raises(tmp_path):
+    cells = ["import numpy as np\nfrom numpy.testing import assert_allclose",
+             "np.testing.assert_allclose(np.array([1.0, 2.0]), [1.0, 2.0 + 2e-6], atol=1e-5)",
+             "assert_allclose([1.0], [1.1], atol=1e-3)"]
+    recorder, asserts, error = run_cells(cells, tmp_path=tmp_path)
+    assert [a["source"] for a in asserts] == [cells[1], cells[2]]
+    worst = recorder.atoms["c2.a0.0"]["worst"]
+    assert worst["passed"] and worst["margin"] == pytest.approx(1e-5 - (2e-6 - 1e-7 * 2.000002))  # rtol = 1e-7
+    assert error[0] == 3 and "Not equal to tolerance" in error[1]
+    assert recorder.atoms["c3.a0.0"]["worst"]["margin"] == pytest.approx(-0.099, rel=1e-5)
+    assert recorder.asserts["c3.a0"] == {"runs": 1, "failures": 1}
 
 
 def test_middle_operand_is_evaluated_once(tmp_path):
