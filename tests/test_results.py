@@ -3,8 +3,8 @@ import json
 import pytest
 
 from utils import record, setup
-from utils.report import END, START, load_results, main, publish, results_table, update_readme
-from utils.results import RUNS_DIR
+from utils.report import load_results, main, publish, results_page, results_table
+from utils.results import RESULTS_DIR, RUNS_DIR
 
 
 def test_record_writes_all_keys_for_the_notebook_that_called_setup(tmp_path):
@@ -41,20 +41,44 @@ def test_record_needs_setup(tmp_path, monkeypatch):
         record({"accuracy": 1.0}, runs_dir=tmp_path)
 
 
-def test_publish_copies_runs_and_writes_the_readme_table(tmp_path):
+def test_publish_copies_runs_and_writes_the_results_page(tmp_path):
     runs, results = tmp_path / "runs", tmp_path / "results"
     setup("02_rnn_from_scratch")
     record({"accuracy_16bit": 1.0}, runs_dir=runs)
-    readme = tmp_path / "README.md"
-    readme.write_text(f"# Курс\n\n{START}\nold\n{END}\n\nхвост\n", encoding="utf-8")
-    main(["--publish", "--readme", str(readme), "--results", str(results), "--runs", str(runs)])
+    main(["--publish", "--results", str(results), "--runs", str(runs)])
     assert [p.relative_to(results) for p in results.glob("*/*.json")] == [
         p.relative_to(runs) for p in runs.glob("*/*.json")
     ]
-    text = readme.read_text(encoding="utf-8")
-    assert "old" not in text and "хвост" in text
-    assert "| 02_rnn_from_scratch | quick |" in text and "`accuracy_16bit` 1" in text
-    assert results_table(load_results(results)) in text
+    page = (results / "README.md").read_text(encoding="utf-8")
+    assert "(`02_rnn_from_scratch`)" in page and "`accuracy_16bit` | 1 |" in page
+    assert results_page(load_results(results)) == page
+
+
+def test_results_page_has_a_column_per_run_with_time_machine_and_date(tmp_path):
+    def entry(profile, backend, metrics, seconds):
+        return {"notebook": "04_alice_gru_generator", "profile": profile, "backend": backend, "metrics": metrics,
+                "seconds": seconds, "machine": f"{profile} machine", "date": "2026-01-02"}
+
+    for e in (entry("full", "tensorflow", {"bits": 1.92}, 190.4), entry("quick", "jax", {"bits": 1.968}, 78),
+              entry("quick", "tensorflow", {"bits": 1.961, "ms": [0.56, 1.2345]}, 90)):
+        path = tmp_path / e["profile"] / f"{e['notebook']}.{e['backend']}.json"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps(e), encoding="utf-8")
+    lines = results_page(load_results(tmp_path), notebooks_dir=tmp_path).splitlines()
+    assert "| | quick · tensorflow | quick · jax | full · tensorflow |" in lines  # quick first, TensorFlow first
+    assert "| `bits` | 1.961 | 1.968 | 1.92 |" in lines and "| `ms` | [0.56, 1.234] | — | — |" in lines
+    assert "| время, с | 90 | 78 | 190 |" in lines
+    assert "| машина | quick machine | quick machine | full machine |" in lines
+    assert "| дата | 2026-01-02 | 2026-01-02 | 2026-01-02 |" in lines
+
+
+def test_the_committed_results_page_shows_every_committed_record():
+    """results/README.md holds the tables `python -m utils.report` writes from the committed records."""
+    page = (RESULTS_DIR / "README.md").read_text(encoding="utf-8")
+    entries = load_results(RESULTS_DIR)
+    for notebook in {e["notebook"] for e in entries}:
+        table = results_table([e for e in entries if e["notebook"] == notebook])
+        assert table in page, f"results/README.md is stale for {notebook}: run python -m utils.report"
 
 
 def test_publish_refuses_a_broken_run(tmp_path):
@@ -65,13 +89,5 @@ def test_publish_refuses_a_broken_run(tmp_path):
     assert not (tmp_path / "results").exists()
 
 
-def test_report_needs_markers(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text("no markers", encoding="utf-8")
-    with pytest.raises(ValueError, match="маркеров"):
-        update_readme(readme, "table")
-    assert readme.read_text(encoding="utf-8") == "no markers"
-
-
-def test_empty_results_table():
-    assert "пока нет" in results_table([])
+def test_empty_results_page():
+    assert "пока нет" in results_page([])
