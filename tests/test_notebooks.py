@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils.course import BOOTSTRAP_CELL, CLONE_URL, REPO_SLUG, colab_badge, colab_url
+from utils.course import BOOTSTRAP_CELL, CLONE_URL, REPO_SLUG, SITE_URL, ci_badge, colab_badge, colab_url
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -74,7 +74,17 @@ def test_readme_badges_use_the_constant():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for path in NOTEBOOKS:
         assert colab_badge(f"notebooks/{path.name}") in readme, path.name
-    assert readme.count(REPO_SLUG) == len(NOTEBOOKS), "README names the repository only in the badges"
+    assert ci_badge() in readme and SITE_URL in readme
+    assert readme.count(REPO_SLUG) == len(NOTEBOOKS) + ci_badge().count(REPO_SLUG), \
+        "README names the repository only in the badges"
+
+
+def test_readme_is_a_front_door():
+    """README stays short (COURSE_GUIDE §3): results live on the results page, maintainer notes in CONTRIBUTING.md."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.encode("utf-8")) <= 10 * 1024, f"README.md: {len(readme.encode())} bytes > 10 KB"
+    assert "results/README.md" in readme and "CONTRIBUTING.md" in readme and "CC BY-SA 4.0" in readme
+    assert not re.search(r"20\d\d-\d\d-\d\d", readme), "dates belong on the results page"
 
 
 def test_record_takes_only_metrics(notebook):

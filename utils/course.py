@@ -8,6 +8,8 @@ CLONE_URL = f"{REPO_URL}.git"
 CLONE_DIR = REPO_SLUG.split("/")[1]  # the folder the bootstrap clones into, next to the notebook
 REPO_URL_VARIABLE = "RNN_COURSE_REPO_URL"  # a mirror, a fork or a local path instead of CLONE_URL
 BRANCH = "main"
+CI_WORKFLOW = ".github/workflows/ci.yml"  # GitHub Actions: runs .ci/run, publishes the site to GitHub Pages
+SITE_URL = f"https://{REPO_SLUG.split('/')[0]}.github.io/{CLONE_DIR}/"  # the course site (GitHub Pages)
 
 
 def colab_url(notebook: str) -> str:
@@ -18,6 +20,12 @@ def colab_url(notebook: str) -> str:
 def colab_badge(notebook: str) -> str:
     """Markdown for the 'Open in Colab' badge of a notebook."""
     return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(notebook)})"
+
+
+def ci_badge() -> str:
+    """Markdown for the README's badge of the GitHub Actions workflow, linking to its runs."""
+    runs = f"{REPO_URL}/actions/workflows/{CI_WORKFLOW.rsplit('/', 1)[1]}"
+    return f"[![CI]({runs}/badge.svg)]({runs})"
 
 
 # The first code cell of every notebook. It cannot import utils (that is what it sets up), so the URL
