@@ -32,6 +32,7 @@ IMDB_NUM_WORDS = 20_000  # ids >= this become OOV (2), as keras imdb.load_data(n
 IMDB_KEEP_LAST = 400  # tokens kept per review: exactly what pad_sequences(maxlen<=400) keeps
 IMDB_RAW_SAMPLES = 300  # raw test reviews bundled for notebook 03 (same order as x_test)
 KERAS_SEED = 113  # keras.datasets.imdb.load_data shuffles with this seed
+TIMESERIES_FILES = ("seattle-temps.csv", "sf-temps.csv", "seattle-weather.csv")  # notebook 07's series
 
 
 def write_gzip(path: Path, data: bytes) -> None:
@@ -99,6 +100,12 @@ def build_en_ru(source: Path, out: Path) -> None:
     write_gzip(out / "rus_eng_pairs.tsv.gz", (source / "rus_eng_pairs.tsv").read_bytes())
 
 
+def build_timeseries(source: Path, out: Path) -> None:
+    """Hourly temperatures of 2010 (Seattle, San Francisco) and Seattle's daily weather (notebook 07): copied unchanged."""
+    for name in TIMESERIES_FILES:
+        shutil.copyfile(source / name, out / name)
+
+
 def write_checksums(out: Path) -> None:
     lines = []
     for path in sorted(out.iterdir()):
@@ -118,6 +125,7 @@ def main() -> None:
     build_imdb(args.source / "imdb", out)
     build_alice(args.source / "alice", out)
     build_en_ru(args.source / "rus-eng", out)
+    build_timeseries(args.source / "timeseries", out)
     write_checksums(out)
     for path in sorted(out.iterdir()):
         print(f"{path.stat().st_size:>12,}  {path.name}")

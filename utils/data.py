@@ -257,3 +257,36 @@ def load_en_ru_pairs(max_pairs: int | None = None, max_words: int | None = None)
     if max_words is not None:
         pairs = [p for p in pairs if len(p[0].split()) <= max_words]
     return pairs[:max_pairs]
+
+
+def load_hourly_temperatures() -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Hourly air temperature in 2010 (NOAA, public domain, via vega_datasets), both profiles.
+
+    Returns the hours (``datetime64[h]``, local time: 2010-03-14 02:00 is skipped at the daylight-saving change)
+    and the temperatures in °C by city: ``{"seattle": ..., "san_francisco": ...}``, float32, 8,759 values each.
+    """
+    columns = {}
+    hours = None
+    for city, name in (("seattle", "seattle-temps.csv"), ("san_francisco", "sf-temps.csv")):
+        with open(bundled_file(name), encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        stamps = np.array([row["date"][:13].replace("/", "-").replace(" ", "T") for row in rows], "datetime64[h]")
+        if hours is not None and not np.array_equal(stamps, hours):
+            raise DataFileError(f"Часы в data/{name} не совпадают с часами Сиэтла. " + RESTORE_HINT.format(name=name))
+        hours = stamps
+        fahrenheit = np.array([float(row["temp"]) for row in rows])
+        columns[city] = ((fahrenheit - 32) * 5 / 9).astype(np.float32)
+    return hours, columns
+
+
+def load_daily_weather() -> dict[str, np.ndarray]:
+    """Seattle's observed daily weather 2012–2015 (NOAA, public domain, via vega_datasets), 1,461 days.
+
+    Keys: ``date`` (``datetime64[D]``), ``temp_max`` and ``temp_min`` (°C), ``precipitation`` (mm), ``wind`` (m/s).
+    """
+    with open(bundled_file("seattle-weather.csv"), encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    columns = {"date": np.array([row["date"].replace("/", "-") for row in rows], "datetime64[D]")}
+    for name in ("temp_max", "temp_min", "precipitation", "wind"):
+        columns[name] = np.array([float(row[name]) for row in rows], np.float32)
+    return columns

@@ -38,7 +38,7 @@ def result_name(notebook: str, backend: str) -> str:
 def record(metrics: dict[str, float], *, runs_dir: Path | None = None) -> Path:
     """Write the metrics of the notebook started by ``setup()`` with the time since then; return the path.
 
-    Metric names must be snake_case and values finite numbers; the file holds notebook, profile,
+    Metric names must be snake_case and values finite numbers or lists of them; the file holds notebook, profile,
     backend, metrics, seconds, machine and date.
     """
     import keras
@@ -49,12 +49,7 @@ def record(metrics: dict[str, float], *, runs_dir: Path | None = None) -> Path:
     bad = [name for name in metrics if not METRIC_NAME.match(name)]
     if bad:
         raise ValueError(f"Имена метрик должны быть в snake_case: {bad}")
-    values = {}
-    for name, value in metrics.items():
-        value = float(value)
-        if not math.isfinite(value):
-            raise ValueError(f"Метрика {name} = {value}: ожидалось конечное число")
-        values[name] = float(f"{value:.6g}")  # 6 significant digits: tiny errors stay visible
+    values = {name: _rounded(name, value) for name, value in metrics.items()}
     profile, backend = get_profile(), keras.backend.backend()
     path = (runs_dir or RUNS_DIR) / profile / result_name(notebook, backend)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +65,16 @@ def record(metrics: dict[str, float], *, runs_dir: Path | None = None) -> Path:
     path.write_text(json.dumps(entry, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"Результаты записаны в {path} (эта папка не попадает в git)")
     return path
+
+
+def _rounded(name: str, value) -> float | list[float]:
+    """A finite number (or a list of them, e.g. an error per horizon) to 6 significant digits."""
+    if isinstance(value, (list, tuple)) or getattr(value, "ndim", 0) == 1:
+        return [_rounded(name, item) for item in value]
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"Метрика {name} = {value}: ожидалось конечное число")
+    return float(f"{value:.6g}")  # 6 significant digits: tiny errors stay visible
 
 
 def measured_full_time(notebook: str, backend: str) -> str | None:

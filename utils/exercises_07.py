@@ -1,0 +1,127 @@
+"""Checkers of notebook 07's exercises: forecast windows and the input-length experiment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .exercises import _call, _compare, _print_verdict, check_value
+
+
+def _windows_by_loop(series: np.ndarray, input_len: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (past, future) pair that fits: ``input_len`` values, then the next ``horizon`` ones."""
+    pasts, futures = [], []
+    for start in range(len(series)):
+        end = start + input_len
+        if end + horizon > len(series):
+            break
+        pasts.append(series[start:end])
+        futures.append(series[end:end + horizon])
+    return np.array(pasts).reshape(-1, input_len), np.array(futures).reshape(-1, horizon)
+
+
+def forecast_window_cases(seed: int = 7) -> list[tuple[np.ndarray, int, int]]:
+    """Cases ``(series, input_len, horizon)``: random values (no two equal), one window exactly, horizon 1."""
+    rng = np.random.default_rng(seed)
+    return [
+        (np.arange(10.0), 3, 2),
+        (rng.normal(size=50).astype(np.float32), 12, 5),
+        (rng.normal(size=30), 24, 6),  # exactly one window
+        (rng.normal(size=40), 5, 1),
+        (rng.normal(size=100), 1, 24),
+    ]
+
+
+def check_forecast_windows(func: Callable[..., Any]) -> bool:
+    """Notebook 07: ``func(series, input_len, horizon)`` returns ``(x, y)``; expected ones come from a plain loop."""
+    task, cases = "окна прогноза", forecast_window_cases()
+    for number, (series, input_len, horizon) in enumerate(cases, start=1):
+        ok, answer = _call(task, func, (series, input_len, horizon), number, len(cases))
+        if not ok:
+            return False
+        if answer is None or answer is Ellipsis:
+            return check_value(task, None, 0)
+        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+            _print_verdict(task, "функция должна вернуть пару массивов (x, y).")
+            return False
+        where = (f"проверка {number} из {len(cases)} (len(series) = {len(series)}, input_len = {input_len}, "
+                 f"horizon = {horizon}): ")
+        for name, got, want in zip("xy", answer, _windows_by_loop(series, input_len, horizon), strict=True):
+            got = np.asarray(got)
+            if got.ndim == 2 and got.shape[1] == want.shape[1] and len(got) != len(want):
+                _print_verdict(task, f"{where}окон {len(got)}, а должно быть {len(want)}: окно берём, пока и "
+                                     "прошлое, и будущее целиком помещаются в ряд (последнее — тоже).")
+                return False
+            verdict = _compare(got, want, rtol=0, atol=0)
+            if verdict is not None:
+                _print_verdict(task, f"{where}{name}: {verdict}")
+                return False
+    _print_verdict(task, None)
+    return True
+
+
+def aligned_windows(series: np.ndarray, input_len: int, first_target: int, horizon: int):
+    """Windows whose futures start at ``first_target`` and later: every input length is scored on the same targets."""
+    starts = np.arange(first_target, len(series) - horizon + 1)
+    return series[starts[:, None] + np.arange(-input_len, 0)], series[starts[:, None] + np.arange(horizon)]
+
+
+def least_squares_mae(train: np.ndarray, val: np.ndarray, input_len: int, first_target: int, horizon: int) -> float:
+    """Validation MAE of the linear forecast (least squares with an intercept) on ``input_len`` past values."""
+    x, y = aligned_windows(train, input_len, input_len, horizon)
+    weights, *_ = np.linalg.lstsq(np.c_[x, np.ones(len(x))], y, rcond=None)
+    vx, vy = aligned_windows(val, input_len, first_target, horizon)
+    return float(np.abs(np.c_[vx, np.ones(len(vx))] @ weights - vy).mean())
+
+
+def check_input_length_experiment(
+    forecasters: Mapping[int, Callable[[np.ndarray], np.ndarray]],
+    best_length: int | None,
+    train: np.ndarray,
+    val: np.ndarray,
+    horizon: int = 24,
+    lengths: tuple[int, ...] = (3, 6, 12, 24, 48),
+) -> dict[int, float] | None:
+    """Notebook 07: a fitted linear forecaster per input length, and the length that is best on validation.
+
+    The checker scores each of the student's forecasters itself, on the same validation targets for every
+    length; each must be as good as least squares fitted on ``train`` (a persistence or an under-fitted model
+    fails), and ``best_length`` must be the length with the lowest measured error (or within 1 % of it).
+    Returns the errors if right.
+    """
+    task = "длина входного окна"
+    if not forecasters or best_length is None or best_length is Ellipsis or None in forecasters.values():
+        check_value(task, None, 0)
+        return None
+    missing = [length for length in lengths if length not in forecasters]
+    if missing:
+        _print_verdict(task, f"нет прогнозов для длин {missing}: обучите модель для каждой из {list(lengths)}.")
+        return None
+    first_target = max(lengths)
+    errors = {}
+    for number, length in enumerate(lengths, start=1):
+        vx, vy = aligned_windows(val, length, first_target, horizon)
+        ok, forecast = _call(task, forecasters[length], (vx,), number, len(lengths))
+        if not ok:
+            return None
+        forecast = np.asarray(forecast, dtype=float)
+        if forecast.shape != vy.shape:
+            _print_verdict(task, f"длина {length}: прогноз формы {forecast.shape}, а нужна {vy.shape} "
+                                 "(строка на окно, по столбцу на час вперёд).")
+            return None
+        errors[length] = float(np.abs(forecast - vy).mean())
+        reference = least_squares_mae(train, val, length, first_target, horizon)
+        if errors[length] > 1.05 * reference + 1e-3:
+            _print_verdict(task, f"длина {length}: MAE на валидации {errors[length]:.3f}, а метод наименьших "
+                                 f"квадратов на тех же окнах даёт {reference:.3f}. Модель обучена не до конца "
+                                 "или обучена не на том окне.")
+            return None
+    best = min(errors, key=errors.get)
+    if best_length not in errors or errors[best_length] > errors[best] * 1.01:  # a 1 % tie counts as best too
+        table = ", ".join(f"{length}: {error:.3f}" for length, error in errors.items())
+        _print_verdict(task, f"по измерениям ваших же моделей (MAE {table}) лучшая длина не {best_length}.")
+        return None
+    _print_verdict(task, None)
+    return errors
