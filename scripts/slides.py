@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import SlidesExporter
-from nbconvert.preprocessors import ExecutePreprocessor
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
 
 ROOT = Path(__file__).resolve().parent.parent
 SLIDES_DIR = ROOT / "slides"
@@ -77,10 +77,25 @@ def export(notebook: Path, *, execute: bool = False, backend: str = "tensorflow"
         nb = nbformat.read(notebook, as_version=4)
         if execute:
             ExecutePreprocessor(timeout=None).preprocess(nb, {"metadata": {"path": str(notebook.parent)}})
-    body = _slides_html(nb)
+    body = _slides_html(as_shown(nb))
     target = SLIDES_DIR / f"{notebook.stem}.slides.html"
     target.write_text(body, encoding="utf-8")
     return target, any(c.get("outputs") for c in nb.cells)
+
+
+def as_shown(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The outputs as Jupyter shows them, whichever way the notebook ran: streams merged, a line rewritten with
+    «\\r» (an epoch log on one line) shown once, no stderr (TensorFlow's start-up log lines).
+
+    nbval already merges streams and applies «\\r» in the copies the tests execute; ``--execute`` keeps the raw
+    stream, where every epoch would stand on its own line. So both ways give the same slides.
+    """
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            CoalesceStreamsPreprocessor().preprocess_cell(cell, {}, 0)
+            cell.outputs = [out for out in cell.outputs if out.get("name") != "stderr"]
+    return nb
 
 
 def _exporter() -> SlidesExporter:

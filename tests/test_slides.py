@@ -131,3 +131,16 @@ def test_plan_slides_starts_a_slide_at_each_heading_and_packs_cells_by_height():
     heights = [100, 50, 100, 300, 300, 200, 200, 100, 100, 100]
     kinds = slides.plan_slides(new.new_notebook(cells=cells), heights)
     assert kinds == ["slide", "skip", "slide", "-", "subslide", "-", "subslide", "subslide", "-", "subslide"]
+
+
+def test_slides_show_outputs_as_jupyter_does_however_the_notebook_ran():
+    """`--execute` keeps raw streams; nbval's copies have them merged with «\\r» applied: the slides are the same."""
+    new = slides.nbformat.v4
+    raw = [new.new_output("stream", name="stderr", text="I0000 cuda_dnn.cc:8579] TensorFlow start-up line\n"),
+           new.new_output("stream", name="stdout", text="\rэпоха 1: loss 2.0"),
+           new.new_output("stream", name="stdout", text="\rэпоха 2: loss 1.0"),
+           new.new_output("stream", name="stdout", text="\n")]
+    as_nbval = [new.new_output("stream", name="stdout", text="эпоха 2: loss 1.0\n")]
+    shown = [slides.as_shown(new.new_notebook(cells=[new.new_code_cell("fit()", outputs=outputs)])).cells[0].outputs
+             for outputs in (raw, as_nbval)]
+    assert shown[0] == shown[1] == as_nbval
