@@ -35,9 +35,9 @@ def test_the_workflow_runs_ci_on_push_and_pull_request():
 def test_the_workflow_keeps_what_ci_built_and_publishes_the_site_from_main():
     workflow = load()
     steps = workflow["jobs"]["course"]["steps"]
-    uploaded = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact"))
-    paths = uploaded["with"]["path"].split()
-    for path in ("runs/executed/", "runs/site/", "site/_build/html/"):
+    uploaded = [step["with"]["path"] for step in steps if step.get("uses", "").startswith("actions/upload-artifact")]
+    paths = "\n".join(uploaded).split()
+    for path in ("runs/executed/", "runs/site/", "site/_build/html/", "runs/editions/"):
         assert path in paths
     pages = next(step for step in steps if step.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert pages["with"]["path"] == "site/_build/html" and "refs/heads/main" in pages["if"]
