@@ -12,6 +12,7 @@ from utils.exercises_07 import (
     check_forecast_windows,
     check_input_length_experiment,
     least_squares_mae,
+    seasonal_naive_mae,
 )
 from utils.stats import block_bootstrap_interval
 
@@ -93,18 +94,27 @@ def fitted(train, length):
 
 def test_input_length_checker_measures_the_students_own_models(series, capsys):
     train, val = series
-    forecasters = {length: fitted(train, length) for length in (3, 6, 12, 24, 48)}
-    errors = {length: least_squares_mae(train, val, length, 48, 24) for length in forecasters}
+    lengths = (3, 6, 12, 24, 48, 96)
+    forecasters = {length: fitted(train, length) for length in lengths}
+    errors = {length: least_squares_mae(train, val, length, 96, 24) for length in lengths}
+    naive = seasonal_naive_mae(val, 96, 24)
+    shortest = min(length for length in lengths if errors[length] < naive)
+    assert errors[3] > naive and shortest > 3  # the question is not trivial on this series
+    assert check_input_length_experiment(forecasters, shortest, train, val) == pytest.approx(errors)
     best = min(errors, key=errors.get)
-    assert check_input_length_experiment(forecasters, best, train, val) == pytest.approx(errors)
-    worst = max(errors, key=errors.get)
-    assert not check_input_length_experiment(forecasters, worst, train, val)  # a wrong answer
+    assert best != shortest and not check_input_length_experiment(forecasters, best, train, val)  # the best ≠ asked
     persistence = {**forecasters, 24: lambda windows: np.repeat(windows[:, -1:], 24, axis=1)}
-    assert not check_input_length_experiment(persistence, best, train, val)  # a model that was not fitted
+    assert not check_input_length_experiment(persistence, shortest, train, val)  # a model that was not fitted
     assert not check_input_length_experiment({3: forecasters[3]}, 3, train, val)  # lengths missing
     assert not check_input_length_experiment(forecasters, ..., train, val)  # not answered yet
     out = capsys.readouterr().out
-    assert "лучшая длина не" in out and "наименьших квадратов" in out and "нет прогнозов" in out
+    assert "ответ не" in out and "наименьших квадратов" in out and "нет прогнозов" in out
+
+
+def test_seasonal_naive_is_scored_on_the_aligned_targets():
+    series = np.tile(np.arange(24.0), 10)  # a perfect daily cycle: yesterday is exact
+    assert seasonal_naive_mae(series, 96, 24) == 0
+    assert seasonal_naive_mae(series + np.arange(240) / 24, 96, 24) == pytest.approx(1)  # +1 a day
 
 
 def test_aligned_windows_score_every_length_on_the_same_hours():

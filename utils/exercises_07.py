@@ -76,23 +76,30 @@ def least_squares_mae(train: np.ndarray, val: np.ndarray, input_len: int, first_
     return float(np.abs(np.c_[vx, np.ones(len(vx))] @ weights - vy).mean())
 
 
+def seasonal_naive_mae(val: np.ndarray, first_target: int, horizon: int) -> float:
+    """Validation MAE of "the same hour yesterday" on the targets that every input length is scored on."""
+    _, vy = aligned_windows(val, 0, first_target, horizon)
+    yesterday = aligned_windows(val, 0, first_target - 24, horizon)[1][: len(vy)]
+    return float(np.abs(yesterday - vy).mean())
+
+
 def check_input_length_experiment(
     forecasters: Mapping[int, Callable[[np.ndarray], np.ndarray]],
-    best_length: int | None,
+    shortest_length: int | None,
     train: np.ndarray,
     val: np.ndarray,
     horizon: int = 24,
-    lengths: tuple[int, ...] = (3, 6, 12, 24, 48),
+    lengths: tuple[int, ...] = (3, 6, 12, 24, 48, 96),
 ) -> dict[int, float] | None:
-    """Notebook 07: a fitted linear forecaster per input length, and the length that is best on validation.
+    """Notebook 07: a fitted linear forecaster per input length, and the shortest one that beats seasonal naive.
 
     The checker scores each of the student's forecasters itself, on the same validation targets for every
     length; each must be as good as least squares fitted on ``train`` (a persistence or an under-fitted model
-    fails), and ``best_length`` must be the length with the lowest measured error (or within 1 % of it).
-    Returns the errors if right.
+    fails), and ``shortest_length`` must be the shortest length whose measured error is below that of "the same
+    hour yesterday" on those targets. Returns the errors if right.
     """
     task = "длина входного окна"
-    if not forecasters or best_length is None or best_length is Ellipsis or None in forecasters.values():
+    if not forecasters or shortest_length is None or shortest_length is Ellipsis or None in forecasters.values():
         check_value(task, None, 0)
         return None
     missing = [length for length in lengths if length not in forecasters]
@@ -118,10 +125,13 @@ def check_input_length_experiment(
                                  f"квадратов на тех же окнах даёт {reference:.3f}. Модель обучена не до конца "
                                  "или обучена не на том окне.")
             return None
-    best = min(errors, key=errors.get)
-    if best_length not in errors or errors[best_length] > errors[best] * 1.01:  # a 1 % tie counts as best too
+    naive = seasonal_naive_mae(val, first_target, horizon)
+    winners = [length for length in lengths if errors[length] < naive]
+    expected = min(winners) if winners else None
+    if shortest_length != expected:
         table = ", ".join(f"{length}: {error:.3f}" for length, error in errors.items())
-        _print_verdict(task, f"по измерениям ваших же моделей (MAE {table}) лучшая длина не {best_length}.")
+        _print_verdict(task, f"по измерениям ваших же моделей (MAE {table}; сезонный наивный {naive:.3f}) "
+                             f"ответ не {shortest_length}.")
         return None
     _print_verdict(task, None)
     return errors
