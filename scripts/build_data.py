@@ -101,7 +101,7 @@ def build_en_ru(source: Path, out: Path) -> None:
 
 
 def build_timeseries(source: Path, out: Path) -> None:
-    """Hourly temperatures of 2010 (Seattle, San Francisco) and Seattle's daily weather (notebook 07): copied unchanged."""
+    """Notebook 07's series, copied unchanged: hourly temperatures of 2010 and Seattle's daily weather."""
     for name in TIMESERIES_FILES:
         shutil.copyfile(source / name, out / name)
 

@@ -1,6 +1,6 @@
 """Record a notebook's key figures: runs/<profile>/<notebook>.<backend>.json, outside git.
 
-A student's run never changes a tracked file. The committed results/ folder and the README table are
+A student's run never changes a tracked file. The committed results/ folder and its page (results/README.md) are
 written only by the maintainer command ``python -m utils.report --publish`` (CI runs it too).
 """
 
