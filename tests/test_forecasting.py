@@ -105,6 +105,8 @@ def test_input_length_checker_measures_the_students_own_models(series, capsys):
     assert best != shortest and not check_input_length_experiment(forecasters, best, train, val)  # the best ≠ asked
     persistence = {**forecasters, 24: lambda windows: np.repeat(windows[:, -1:], 24, axis=1)}
     assert not check_input_length_experiment(persistence, shortest, train, val)  # a model that was not fitted
+    peeked = {**forecasters, 48: fitted(np.r_[train, val], 48)}
+    assert not check_input_length_experiment(peeked, shortest, train, val)  # fitted on validation too
     assert not check_input_length_experiment({3: forecasters[3]}, 3, train, val)  # lengths missing
     assert not check_input_length_experiment(forecasters, ..., train, val)  # not answered yet
     out = capsys.readouterr().out
