@@ -155,15 +155,39 @@ def test_length_batches_cut_only_padding_and_cover_every_row():
     dec = np.array([[1] + [6] * n + [0] * (12 - n) for n in lengths])
     data = length_batches([src, dec], dec[:, 1:], lengths, edges=[4, 8, 12], batch_size=8, extra=[0, 1, 0])
     seen = set()
-    (x0, _, _), (x1, _, _) = data[0], data[1]
+    (x0, _), (x1, _) = data[0], data[1]  # inputs and target only: no sample weights
     assert x0[0].shape[1] != x1[0].shape[1]  # the first two batches differ in width: TensorFlow keeps it variable
     for i in range(len(data)):
-        (s, d), y, w = data[i]
+        (s, d), y = data[i]
         assert s.shape[1] in (4, 8, 12) and d.shape[1] == s.shape[1] + 1 and y.shape[1] == s.shape[1]
-        assert w.shape == y.shape and np.allclose(w, y.shape[1] / 12)  # loss per batch as before the cut
         assert ((s > 0).sum(1) == (y == 6).sum(1)).all() and len(s) == 8  # whole sequences, full batches
         assert ((s > 0).sum(1) == lengths[s[:, 0] - 10]).all()
         seen |= set(s[:, 0] - 10)
     assert seen == set(range(50))  # every example at least once per epoch
     with pytest.raises(ValueError):
         length_batches([src], src, lengths, edges=[4, 8], batch_size=8)
+
+
+def test_cut_batch_has_the_loss_of_the_uncut_one():
+    """With the loss notebook 05 compiles (``ignore_class`` = padding), cutting padding changes nothing: Keras
+    averages over the non-padding tokens, so the batches need no weights (a weight width / full width would
+    scale a short batch's loss down)."""
+    import keras
+
+    rng = np.random.default_rng(1)
+    lengths = rng.integers(1, 9, 40)
+    target = np.array([list(rng.integers(3, 9, n)) + [2] + [0] * (8 - n) for n in lengths])  # ... <end>, padding
+    rows = np.arange(len(target))[:, None] + np.zeros_like(target)  # which example: the model's input
+    model = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(40, 9)])
+    model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0))
+    data = length_batches([rows], target, lengths + 1, edges=[3, 6, 9], batch_size=8)
+    widths = set()
+    for i in range(len(data)):
+        (x,), y = data[i]
+        uncut = target[x[:, 0]]
+        widths.add(y.shape[1])
+        assert (y == uncut[:, :y.shape[1]]).all() and not uncut[:, y.shape[1]:].any()
+        cut_loss = model.evaluate(x, y, verbose=0)
+        uncut_loss = model.evaluate(rows[x[:, 0]], uncut, verbose=0)
+        assert cut_loss == pytest.approx(uncut_loss, rel=1e-5)
+    assert widths == {3, 6, 9} and len(data[0]) == 2

@@ -166,9 +166,9 @@ def length_batches(
     input, then one for the target; ``None`` keeps the array whole; missing entries mean 0). The target loses
     only padding (checked), and so does every input not aligned with it; an input cut to at least the target's
     width (the decoder's input, shifted by one step) may lose its trailing ``<end>``, whose prediction is padding.
-    Each batch also carries sample weights (cut width / full width of the target): Keras's default loss
-    reduction divides by every position of the batch, padding included, so without them a short batch would
-    weigh more per token than it did uncut. Batches are reshuffled every epoch (a ``keras.utils.PyDataset``).
+    No sample weights: with ``SparseCategoricalCrossentropy(ignore_class=PAD)`` Keras averages the loss over
+    the non-padding tokens only, so a cut batch has the same loss as uncut. Batches are reshuffled every epoch
+    (a ``keras.utils.PyDataset``).
     """
     import keras
 
@@ -216,10 +216,7 @@ def length_batches(
             b, rows = self.batches[index]
             cut = [array[rows] if e is None else array[rows, :edges[b] + e]
                    for array, e in zip(arrays, extra, strict=True)]
-            # Keras averages the loss over every position of the batch, padding included: the weight
-            # width / full width keeps each batch's loss what it was before the cut
-            weight = np.full(cut[-1].shape, cut[-1].shape[1] / target.shape[1], dtype="float32")
-            return tuple(cut[:-1]), cut[-1], weight
+            return tuple(cut[:-1]), cut[-1]
 
     return LengthBatches()
 
