@@ -95,8 +95,8 @@ def check_input_length_experiment(
 
     The checker scores each of the student's forecasters itself, on the same validation targets for every
     length; each must score as least squares fitted on ``train`` does, within 5 % (a persistence, an under-fitted
-    model or one fitted on validation too fails), and ``shortest_length`` must be the shortest length whose measured error is below that of "the same
-    hour yesterday" on those targets. Returns the errors if right.
+    model or one fitted on validation too fails), and ``shortest_length`` must be the shortest length whose
+    measured error is below that of "the same hour yesterday" on those targets. Returns the errors if right.
     """
     task = "длина входного окна"
     if not forecasters or shortest_length is None or shortest_length is Ellipsis or None in forecasters.values():
