@@ -379,9 +379,27 @@ def make_windows_cases(seed: int = 4) -> list[tuple]:
 
 def check_make_windows(func: Callable[..., Any]) -> bool:
     """Notebook 04: ``func(ids, seq_len, stride)`` returns ``(x, y)`` windows; expected ones come from a plain loop."""
-    task, cases = "окна", make_windows_cases()
-    for number, (ids, seq_len, stride) in enumerate(cases, start=1):
-        ok, answer = _call(task, func, (ids, seq_len, stride), number, len(cases))
+    return check_window_pairs(
+        "окна", func, make_windows_cases(), _windows_by_loop,
+        lambda ids, seq_len, stride: f"len(ids) = {len(ids)}, seq_len = {seq_len}, stride = {stride}",
+        "окно из seq_len + 1 символов берём, пока оно целиком помещается в массив (последнее — тоже).",
+    )
+
+
+def check_window_pairs(
+    task: str,
+    func: Callable[..., Any],
+    cases: Sequence[tuple],
+    by_loop: Callable[..., tuple[np.ndarray, np.ndarray]],
+    describe: Callable[..., str],
+    count_hint: str,
+) -> bool:
+    """Shared by 04 and 07: ``func(*case)`` must return the pair ``(x, y)`` that ``by_loop(*case)`` builds, exactly.
+
+    A wrong number of windows gets ``count_hint`` (the usual off-by-one), anything else the first difference.
+    """
+    for number, args in enumerate(cases, start=1):
+        ok, answer = _call(task, func, args, number, len(cases))
         if not ok:
             return False
         if answer is None or answer is Ellipsis:
@@ -389,15 +407,11 @@ def check_make_windows(func: Callable[..., Any]) -> bool:
         if not isinstance(answer, (tuple, list)) or len(answer) != 2:
             _print_verdict(task, "функция должна вернуть пару массивов (x, y).")
             return False
-        where = f"проверка {number} из {len(cases)} (len(ids) = {len(ids)}, seq_len = {seq_len}, stride = {stride}): "
-        for name, got, want in zip("xy", answer, _windows_by_loop(ids, seq_len, stride), strict=True):
+        where = f"проверка {number} из {len(cases)} ({describe(*args)}): "
+        for name, got, want in zip("xy", answer, by_loop(*args), strict=True):
             got = np.asarray(got)
-            if got.ndim == 2 and got.shape[1] == seq_len and len(got) != len(want):
-                _print_verdict(
-                    task,
-                    f"{where}окон {len(got)}, а должно быть {len(want)}: окно из seq_len + 1 "
-                    "символов берём, пока оно целиком помещается в массив (последнее — тоже).",
-                )
+            if got.ndim == 2 and got.shape[1] == want.shape[1] and len(got) != len(want):
+                _print_verdict(task, f"{where}окон {len(got)}, а должно быть {len(want)}: {count_hint}")
                 return False
             verdict = _compare(got, want, rtol=0, atol=0)
             if verdict is not None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .exercises import _call, _compare, _print_verdict, check_value
+from .exercises import _call, _print_verdict, check_value, check_window_pairs
 
 
 def _windows_by_loop(series: np.ndarray, input_len: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
@@ -36,30 +36,11 @@ def forecast_window_cases(seed: int = 7) -> list[tuple[np.ndarray, int, int]]:
 
 def check_forecast_windows(func: Callable[..., Any]) -> bool:
     """Notebook 07: ``func(series, input_len, horizon)`` returns ``(x, y)``; expected ones come from a plain loop."""
-    task, cases = "окна прогноза", forecast_window_cases()
-    for number, (series, input_len, horizon) in enumerate(cases, start=1):
-        ok, answer = _call(task, func, (series, input_len, horizon), number, len(cases))
-        if not ok:
-            return False
-        if answer is None or answer is Ellipsis:
-            return check_value(task, None, 0)
-        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-            _print_verdict(task, "функция должна вернуть пару массивов (x, y).")
-            return False
-        where = (f"проверка {number} из {len(cases)} (len(series) = {len(series)}, input_len = {input_len}, "
-                 f"horizon = {horizon}): ")
-        for name, got, want in zip("xy", answer, _windows_by_loop(series, input_len, horizon), strict=True):
-            got = np.asarray(got)
-            if got.ndim == 2 and got.shape[1] == want.shape[1] and len(got) != len(want):
-                _print_verdict(task, f"{where}окон {len(got)}, а должно быть {len(want)}: окно берём, пока и "
-                                     "прошлое, и будущее целиком помещаются в ряд (последнее — тоже).")
-                return False
-            verdict = _compare(got, want, rtol=0, atol=0)
-            if verdict is not None:
-                _print_verdict(task, f"{where}{name}: {verdict}")
-                return False
-    _print_verdict(task, None)
-    return True
+    return check_window_pairs(
+        "окна прогноза", func, forecast_window_cases(), _windows_by_loop,
+        lambda series, input_len, horizon: f"len(series) = {len(series)}, input_len = {input_len}, horizon = {horizon}",
+        "окно берём, пока и прошлое, и будущее целиком помещаются в ряд (последнее — тоже).",
+    )
 
 
 def aligned_windows(series: np.ndarray, input_len: int, first_target: int, horizon: int):
