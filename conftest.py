@@ -5,7 +5,7 @@ from pathlib import Path
 
 import nbformat
 
-from utils.cudnn import CHECK_VARIABLE
+from rnn_course.cudnn import CHECK_VARIABLE
 
 # Every LSTM/GRU that cuDNN would run on a GPU checks its mask as cuDNN does, so CI on a CPU catches
 # a left-padded or empty masked sequence that would stop a student's notebook on a GPU.

@@ -4,7 +4,7 @@ Run from the repository root:  python scripts/build_data.py [--source ../shared/
 
 The output is deterministic: running the script twice gives byte-identical files
 (fixed seeds, gzip and zip entries without timestamps). It also writes
-data/SHA256SUMS, which utils.data checks before it uses any file.
+data/SHA256SUMS, which rnn_course.data checks before it uses any file.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from utils.data import IMDB_INDEX_FROM, imdb_encode  # noqa: E402  (the same tokeniser as the course)
+from rnn_course.data import IMDB_INDEX_FROM, imdb_encode  # noqa: E402  (the same tokeniser as the course)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

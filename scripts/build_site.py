@@ -29,6 +29,8 @@ from pathlib import Path
 
 import nbformat
 
+from rnn_course.course import is_solution
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import slides  # noqa: E402  (scripts/slides.py: executed copies, the local web server, Chromium's settings)
 
@@ -54,13 +56,6 @@ def install_js() -> None:
     if shutil.which("npm") is None:
         sys.exit("Для формул на сайте нужен npm (Node.js): установите его и запустите `npm ci --prefix site`.")
     subprocess.run(["npm", "ci", "--prefix", str(SITE_DIR), "--no-audit", "--no-fund"], check=True)
-
-
-def is_solution(cell) -> bool:
-    """An exercise's reference solution: hidden in JupyterLab and a form in Colab (COURSE_GUIDE §4)."""
-    meta = cell.get("metadata", {})
-    return (cell.cell_type == "code" and meta.get("jupyter", {}).get("source_hidden") is True
-            and meta.get("cellView") == "form")
 
 
 def chapter(notebook: Path) -> nbformat.NotebookNode:
@@ -102,7 +97,7 @@ def landing_page(notebooks: list[Path], titles: dict[str, str]) -> str:
         if TABLE_ROW.match(line):
             cells = [c.strip() for c in line.strip(" |").split("|")]
             teaches[cells[0]] = cells[2]
-    from utils.course import colab_url
+    from rnn_course.course import colab_url
 
     rows = [f"| [{titles[nb.stem]}]({nb.stem}.ipynb) | {teaches.get(nb.stem[:2], '')} "
             f"| [Colab ↗]({colab_url(f'notebooks/{nb.name}')}) |" for nb in notebooks]
@@ -137,7 +132,7 @@ licenses
 
 LICENSES = """# Лицензии
 
-- **Код** курса (пакет `utils`, скрипты, тесты и код в ноутбуках) — лицензия MIT (файл `LICENSE` репозитория).
+- **Код** курса (пакет `rnn_course`, скрипты, тесты и код в ноутбуках) — лицензия MIT (файл `LICENSE` репозитория).
 - **Текст и рисунки** (текст ноутбуков, этот сайт, рисунки, которые рисуют ноутбуки) —
   Creative Commons «Атрибуция — На тех же условиях» 4.0 Международная (CC BY-SA 4.0):
   можно копировать, переделывать и использовать в своих курсах, в том числе коммерческих, указав авторство

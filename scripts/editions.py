@@ -19,9 +19,8 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_site import is_solution  # noqa: E402  (scripts/build_site.py: what counts as a solution cell)
-
 import slides  # noqa: E402  (scripts/slides.py)
+from rnn_course.course import is_solution
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITIONS_DIR = ROOT / "runs" / "editions"

@@ -6,7 +6,7 @@
     python scripts/robustness.py 02 --report-only        # rebuild the table from the last runs
     python scripts/robustness.py 02 --markdown ~/robustness_02.md   # the table in a second place too
 
-Variants: ``default`` (as CI runs it), ``seed`` (RNN_COURSE_SEED=7, read by ``utils.setup``),
+Variants: ``default`` (as CI runs it), ``seed`` (RNN_COURSE_SEED=7, read by ``rnn_course.setup``),
 ``onednn-off`` (TF_ENABLE_ONEDNN_OPTS=0, set before the kernel starts, so the first cell's setdefault
 keeps it), ``one-thread`` (the kernel started under ``taskset -c <one core>`` with OMP_NUM_THREADS,
 TF_NUM_INTRAOP_THREADS and TF_NUM_INTEROP_THREADS = 1).
@@ -26,7 +26,7 @@ side if one side is a number written in the code, else the right side. Cells are
 nbformat does (the hidden cell is not counted).
 
 Everything goes under ``runs/robustness/<notebook>/`` (git-ignored): ``<variant>.ipynb`` (executed),
-``<variant>.json`` (records), ``<variant>/`` (what the notebook's ``utils.record`` wrote: a variant's
+``<variant>.json`` (records), ``<variant>/`` (what the notebook's ``rnn_course.record`` wrote: a variant's
 figures never overwrite ``runs/<profile>/``), ``report.md`` and ``report.json``.
 """
 
@@ -164,8 +164,8 @@ class Recorder:
         tmp.replace(self.path)
 
     def _redirect_results(self) -> None:
-        """Once the notebook has imported utils.results, its record() writes under our folder."""
-        module = sys.modules.get("utils.results")
+        """Once the notebook has imported rnn_course.results, its record() writes under our folder."""
+        module = sys.modules.get("rnn_course.results")
         if self.runs_dir is not None and module is not None and getattr(module, "RUNS_DIR", None) != self.runs_dir:
             module.RUNS_DIR = self.runs_dir
 

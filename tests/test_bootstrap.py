@@ -3,7 +3,7 @@
 No network: RNN_COURSE_REPO_URL points at a local git repository made from this working tree, a fake
 `google.colab` module stands for Colab, and a fake `pip` records what would be installed (the test must
 not reinstall the course into the environment that runs it). Each run is a fresh Python process in which
-the installed `utils` is hidden, as it is in a Colab kernel.
+the installed `rnn_course` is hidden, as it is in a Colab kernel.
 """
 
 import json
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from utils.course import BOOTSTRAP_CELL, CLONE_DIR, REPO_URL_VARIABLE
+from rnn_course.course import BOOTSTRAP_CELL, CLONE_DIR, REPO_URL_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "02_rnn_from_scratch.ipynb"
@@ -31,14 +31,14 @@ KERNEL = textwrap.dedent(
     sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")]
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != root]
     import importlib.util
-    assert importlib.util.find_spec("utils") is None, "the installed course is still importable"
+    assert importlib.util.find_spec("rnn_course") is None, "the installed course is still importable"
     if os.environ.get("FAKE_COLAB"):
         import google.colab  # noqa: F401  (Colab imports it before the first cell)
     namespace = {}
     for cell in json.load(open(sys.argv[1], encoding="utf-8")):
         exec(compile(cell, "<cell>", "exec"), namespace)
-    import utils
-    print(json.dumps({"utils": utils.__file__, "profile": os.environ["RNN_COURSE_PROFILE"],
+    import rnn_course
+    print(json.dumps({"rnn_course": rnn_course.__file__, "profile": os.environ["RNN_COURSE_PROFILE"],
                       "backend": os.environ["KERAS_BACKEND"], "setup_profile": namespace.get("PROFILE")}))
     """
 )
@@ -55,7 +55,7 @@ def setup_cell() -> str:
 def origin(tmp_path_factory) -> Path:
     """A local git repository holding the course's package, standing for GitHub."""
     repo = tmp_path_factory.mktemp("origin")
-    for name in ("utils", "notebooks"):
+    for name in ("rnn_course", "notebooks"):
         shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, repo / name)
@@ -112,7 +112,7 @@ def test_bootstrap_twice_then_restart(tmp_path, origin, fakes, colab):
 
     clone = tmp_path / CLONE_DIR
     for result in (first, second):
-        assert Path(result["utils"]).resolve() == (clone / "utils" / "__init__.py").resolve()
+        assert Path(result["rnn_course"]).resolve() == (clone / "rnn_course" / "__init__.py").resolve()
         assert result["backend"] == "tensorflow"
         expected = "quick" if colab else "full"
         assert result["profile"] == result["setup_profile"] == expected
@@ -127,8 +127,9 @@ def test_bootstrap_does_nothing_where_the_course_is_installed(tmp_path, monkeypa
     monkeypatch.setenv("KERAS_BACKEND", keras.backend.backend())  # the cell sets it when unset
     monkeypatch.chdir(tmp_path)
     namespace = {}
+    (tmp_path / "utils.py").write_text("raise ImportError('a student file named utils')\n")  # a common name
     exec(compile(BOOTSTRAP_CELL, "<cell>", "exec"), namespace)  # this environment has `pip install -e .`
-    assert not (tmp_path / CLONE_DIR).exists() and namespace["utils"].__file__.startswith(str(ROOT))
+    assert not (tmp_path / CLONE_DIR).exists() and sys.modules["rnn_course"].__file__.startswith(str(ROOT))
 
 
 def test_edited_form_fields_win_when_the_cell_runs_again(monkeypatch):
@@ -146,8 +147,15 @@ def test_edited_form_fields_win_when_the_cell_runs_again(monkeypatch):
 def test_notebook_opened_from_an_uninstalled_clone_uses_that_clone(origin, fakes):
     notebooks = origin / "notebooks"  # Jupyter runs a notebook in its own folder
     result = run_kernel([BOOTSTRAP_CELL, setup_cell()], notebooks, origin, fakes, colab=False, env_extra={})
-    assert Path(result["utils"]).resolve() == (origin / "utils" / "__init__.py").resolve()
+    assert Path(result["rnn_course"]).resolve() == (origin / "rnn_course" / "__init__.py").resolve()
     assert not (notebooks / CLONE_DIR).exists() and not (notebooks / "pip.log").exists()
+
+
+def test_a_utils_module_beside_the_notebook_changes_nothing(tmp_path, origin, fakes):
+    """Students' own files and other packages are often called `utils`: the course's import name is its own."""
+    (tmp_path / "utils.py").write_text("raise ImportError('a student file named utils')\n")
+    result = run_kernel([BOOTSTRAP_CELL, setup_cell()], tmp_path, origin, fakes, colab=True, env_extra={})
+    assert Path(result["rnn_course"]).resolve() == (tmp_path / CLONE_DIR / "rnn_course" / "__init__.py").resolve()
 
 
 def test_clone_failure_says_what_to_do(tmp_path, fakes):
@@ -166,3 +174,28 @@ def test_bootstrap_turns_on_onednn_before_tensorflow_loads(preset):
     code = f"exec(compile({BOOTSTRAP_CELL!r}, '<cell>', 'exec'), {{}})\n{probe}"
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.split()[-1] == ("False" if preset == "0" else "True")
+
+
+def test_tensorflow_start_up_log_is_hidden_but_errors_are_not():
+    """TensorFlow's C++ lines (oneDNN notice, CUDA drivers, cpu_feature_guard) do not reach the student."""
+    pytest.importorskip("tensorflow")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")} | {"KERAS_BACKEND": "tensorflow"}
+    code = (f"exec(compile({BOOTSTRAP_CELL!r}, '<cell>', 'exec'), {{}})\n"
+            "import numpy as np, keras\n"
+            "keras.Sequential([keras.Input((3, 2)), keras.layers.GRU(2)]).predict(np.zeros((1, 3, 2)), verbose=0)\n")
+    quiet = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert not [line for line in quiet.stderr.splitlines() if ".cc:" in line or "absl" in line], quiet.stderr
+    loud = subprocess.run([sys.executable, "-c", "import tensorflow"], env=env, capture_output=True, text=True)
+    assert ".cc:" in loud.stderr  # the check above can fail: without the bootstrap the lines are there
+
+
+def test_silenced_stderr_is_shown_when_loading_fails(capfd):
+    from rnn_course.quiet import stderr_silenced
+
+    with pytest.raises(ImportError), stderr_silenced():
+        os.write(2, b"why it failed\n")
+        raise ImportError("no backend")
+    with stderr_silenced():
+        os.write(2, b"start-up noise\n")
+    err = capfd.readouterr().err
+    assert "why it failed" in err and "start-up noise" not in err

@@ -6,8 +6,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from utils import coco, data
-from utils.scenes import make_scenes
+from rnn_course import coco, data
+from rnn_course.scenes import make_scenes
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""cuDNN's mask rule, checked on a CPU (utils.cudnn)."""
+"""cuDNN's mask rule, checked on a CPU (rnn_course.cudnn)."""
 
 import os
 
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from keras import layers
 
-from utils import cudnn_mask_ok
-from utils.cudnn import CHECK_VARIABLE, check_masks_as_cudnn
+from rnn_course import cudnn_mask_ok
+from rnn_course.cudnn import CHECK_VARIABLE, check_masks_as_cudnn
 
 RIGHT = np.array([[5, 6, 7, 0], [8, 9, 0, 0]])
 LEFT = RIGHT[:, ::-1].copy()
@@ -33,7 +33,7 @@ def test_a_notebook_kernel_started_by_the_tests_applies_the_check(tmp_path):
 
     assert os.environ[CHECK_VARIABLE] == "1"
     cells = [
-        'import utils\nutils.setup("03_imdb_lstm")',
+        'import rnn_course\nrnn_course.setup("03_imdb_lstm")',
         "import keras, numpy as np\nfrom keras import layers\n"
         "X = keras.utils.pad_sequences([[5, 6, 7], [8, 9]], maxlen=5)  # padding='pre': zeros on the left\n"
         "m = keras.Sequential([keras.Input((None,), dtype='int32'), layers.Embedding(10, 4, mask_zero=True),\n"

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import utils.data as data
-from utils import imdb_raw_reviews, imdb_word_index, load_alice, load_en_ru_pairs, load_imdb
-from utils.data import imdb_encode, imdb_tokenize
+import rnn_course.data as data
+from rnn_course import imdb_raw_reviews, imdb_word_index, load_alice, load_en_ru_pairs, load_imdb
+from rnn_course.data import imdb_encode, imdb_tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATASETS = ROOT.parent / "shared" / "datasets"

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from utils.decoding import beam_search
+from rnn_course.decoding import beam_search
 
 START, END = 0, 1
 

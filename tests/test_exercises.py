@@ -1,6 +1,6 @@
 import numpy as np
 
-from utils import check_function, check_value
+from rnn_course.exercises.common import check_function, check_value
 
 
 def test_check_value_right_and_wrong(capsys):

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from utils.exercises import (
+from rnn_course.exercises.lesson01 import (
     check_failing_length,
     check_lstm_params,
     check_rnn_output_shapes,

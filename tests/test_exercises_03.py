@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from utils.exercises import check_gru_model_params, check_pad_pre, check_reversed_reviews, gru_model_params
+from rnn_course.exercises.lesson03 import (
+    check_gru_model_params,
+    check_pad_pre,
+    check_reversed_reviews,
+    gru_model_params,
+)
 
 
 def pad_pre(sequences, maxlen):

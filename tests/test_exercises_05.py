@@ -8,15 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from utils.translation import (
+from rnn_course.exercises.lesson05 import (
     NORMALIZED_SCORE_CASES,
     attention_weight_cases,
     check_attention_weights,
     check_length_alpha,
     check_normalized_score,
-    corpus_scores,
-    tokenize,
 )
+from rnn_course.translation import corpus_scores, tokenize
 
 NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "05_seq2seq_translation.ipynb"
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from utils.exercises import check_erase_object
-from utils.scenes import caption, make_scenes
+from rnn_course.exercises.lesson06 import check_erase_object
+from rnn_course.scenes import caption, make_scenes
 
 IMAGES, _, SCENES = make_scenes(8, seed=5, image_size=48, max_objects=3)
 KEEP = [i for i, objects in enumerate(SCENES) if len(objects) >= 2]

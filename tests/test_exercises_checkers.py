@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import utils
+import rnn_course
+from rnn_course.exercises import lesson02, lesson04, lesson06
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -69,16 +70,16 @@ def not_written(*args):
 
 
 def test_tanh_grad(capsys):
-    accepted(capsys, utils.check_tanh_grad, solution("02_rnn_from_scratch", "tanh_grad_from_output"))
-    assert "ещё не написан" in rejected(capsys, utils.check_tanh_grad, lambda s: None)
-    rejected(capsys, utils.check_tanh_grad, lambda s: s * (1 - s))  # the sigmoid's formula
-    rejected(capsys, utils.check_tanh_grad, lambda s: 1 - s)
-    rejected(capsys, utils.check_tanh_grad, lambda s: (1 - s) ** 2)
-    rejected(capsys, utils.check_tanh_grad, lambda s: 1 - np.tanh(s) ** 2)  # takes s for z
+    accepted(capsys, lesson02.check_tanh_grad, solution("02_rnn_from_scratch", "tanh_grad_from_output"))
+    assert "ещё не написан" in rejected(capsys, lesson02.check_tanh_grad, lambda s: None)
+    rejected(capsys, lesson02.check_tanh_grad, lambda s: s * (1 - s))  # the sigmoid's formula
+    rejected(capsys, lesson02.check_tanh_grad, lambda s: 1 - s)
+    rejected(capsys, lesson02.check_tanh_grad, lambda s: (1 - s) ** 2)
+    rejected(capsys, lesson02.check_tanh_grad, lambda s: 1 - np.tanh(s) ** 2)  # takes s for z
 
 
 def test_bptt_step(capsys):
-    accepted(capsys, utils.check_bptt_step, solution("02_rnn_from_scratch", "bptt_step", sigmoid=sigmoid))
+    accepted(capsys, lesson02.check_bptt_step, solution("02_rnn_from_scratch", "bptt_step", sigmoid=sigmoid))
 
     def no_derivative(dh, x, h_prev, W_xh, W_hh, b_h):
         return dh @ W_hh.T
@@ -99,8 +100,8 @@ def test_bptt_step(capsys):
         return (dh * (1 - h**2)) @ W_hh.T
 
     for wrong in (no_derivative, not_transposed, forgets_bias, derivative_at_h_prev, tanh_derivative):
-        rejected(capsys, utils.check_bptt_step, wrong)
-    assert "ещё не написан" in rejected(capsys, utils.check_bptt_step, not_written)
+        rejected(capsys, lesson02.check_bptt_step, wrong)
+    assert "ещё не написан" in rejected(capsys, lesson02.check_bptt_step, not_written)
 
 
 def gru_variant(*, reset="after", swap_bias=False, z_on_candidate=False, order="zrh"):
@@ -125,8 +126,8 @@ def gru_variant(*, reset="after", swap_bias=False, z_on_candidate=False, order="
 
 
 def test_gru_step(capsys):
-    accepted(capsys, utils.check_gru_step, solution("02_rnn_from_scratch", "gru_step", sigmoid=sigmoid))
-    accepted(capsys, utils.check_gru_step, gru_variant())  # the test's own correct cell agrees with Keras
+    accepted(capsys, lesson02.check_gru_step, solution("02_rnn_from_scratch", "gru_step", sigmoid=sigmoid))
+    accepted(capsys, lesson02.check_gru_step, gru_variant())  # the test's own correct cell agrees with Keras
     for wrong in (
         gru_variant(reset="ignored"),
         gru_variant(reset="before"),
@@ -134,20 +135,20 @@ def test_gru_step(capsys):
         gru_variant(z_on_candidate=True),
         gru_variant(order="rzh"),
     ):
-        out = rejected(capsys, utils.check_gru_step, wrong)
+        out = rejected(capsys, lesson02.check_gru_step, wrong)
         assert "Подсказка" in out
-    assert "ещё не написан" in rejected(capsys, utils.check_gru_step, not_written)
+    assert "ещё не написан" in rejected(capsys, lesson02.check_gru_step, not_written)
 
 
 def test_gru_params(capsys):
-    assert utils.exercises.gru_layer_params(32, 10) == 3 * 32 * (10 + 32 + 2)
+    assert lesson02.gru_layer_params(32, 10) == 3 * 32 * (10 + 32 + 2)
     context = {}
     exec(hidden_solution_code("02_rnn_from_scratch", "gru_params_answer ="), context)
-    accepted(capsys, utils.check_gru_params, context["gru_params_answer"])
-    assert "reset_after" in rejected(capsys, utils.check_gru_params, 3 * 32 * (10 + 32 + 1))
-    assert "LSTM" in rejected(capsys, utils.check_gru_params, 4 * 32 * (10 + 32 + 1))
-    rejected(capsys, utils.check_gru_params, 3 * (10 * 32 + 32 * 32))
-    assert "ещё не написан" in rejected(capsys, utils.check_gru_params, ...)
+    accepted(capsys, lesson02.check_gru_params, context["gru_params_answer"])
+    assert "reset_after" in rejected(capsys, lesson02.check_gru_params, 3 * 32 * (10 + 32 + 1))
+    assert "LSTM" in rejected(capsys, lesson02.check_gru_params, 4 * 32 * (10 + 32 + 1))
+    rejected(capsys, lesson02.check_gru_params, 3 * (10 * 32 + 32 * 32))
+    assert "ещё не написан" in rejected(capsys, lesson02.check_gru_params, ...)
 
 
 def exact_adder(hidden=3, k=20.0):
@@ -165,24 +166,25 @@ def untrained_adder(hidden, seed=0):
 
 
 def test_adder_accuracy_is_measured_independently():
-    assert utils.exercises.adder_accuracy(exact_adder(), 8) == utils.exercises.adder_accuracy(exact_adder(), 60) == 1
-    assert utils.exercises.adder_accuracy(exact_adder(16), 32) == 1
+    assert lesson02.adder_accuracy(exact_adder(), 8) == lesson02.adder_accuracy(exact_adder(), 60) == 1
+    assert lesson02.adder_accuracy(exact_adder(16), 32) == 1
     broken = exact_adder()
     broken["W_hh"][:] = 0  # forgets the carry: right only on pairs without one, a & b == 0, (3/4)^8 of them
-    assert abs(utils.exercises.adder_accuracy(broken, 8) - 0.75**8) < 0.03
+    assert abs(lesson02.adder_accuracy(broken, 8) - 0.75**8) < 0.03
 
 
 def test_adder_sizes_hand_built(capsys):
     by_size = {1: untrained_adder(1), 2: untrained_adder(2), 3: exact_adder(3), 4: exact_adder(4)}
-    accepted(capsys, utils.check_adder_sizes, by_size, 3)
+    accepted(capsys, lesson02.check_adder_sizes, by_size, 3)
     for wrong in (2, 4, 1, "3"):
-        assert "не сходится" in rejected(capsys, utils.check_adder_sizes, by_size, wrong)
-    assert "init_params(1" in rejected(capsys, utils.check_adder_sizes, {h: exact_adder(16) for h in (1, 2, 3, 4)}, 1)
-    assert "словарь весов" in rejected(capsys, utils.check_adder_sizes, {1: 0.0, 2: 0.5, 3: 1.0, 4: 1.0}, 3)
-    assert "ровно для H" in rejected(capsys, utils.check_adder_sizes, {h: by_size[h] for h in (1, 2, 3)}, 3)
-    assert "ни одна сеть" in rejected(capsys, utils.check_adder_sizes, {h: untrained_adder(h) for h in by_size}, 4)
-    assert "ещё не написан" in rejected(capsys, utils.check_adder_sizes, ..., ...)
-    assert "впишите" in rejected(capsys, utils.check_adder_sizes, by_size, ...)
+        assert "не сходится" in rejected(capsys, lesson02.check_adder_sizes, by_size, wrong)
+    exact = {h: exact_adder(16) for h in (1, 2, 3, 4)}
+    assert "init_params(1" in rejected(capsys, lesson02.check_adder_sizes, exact, 1)
+    assert "словарь весов" in rejected(capsys, lesson02.check_adder_sizes, {1: 0.0, 2: 0.5, 3: 1.0, 4: 1.0}, 3)
+    assert "ровно для H" in rejected(capsys, lesson02.check_adder_sizes, {h: by_size[h] for h in (1, 2, 3)}, 3)
+    assert "ни одна сеть" in rejected(capsys, lesson02.check_adder_sizes, {h: untrained_adder(h) for h in by_size}, 4)
+    assert "ещё не написан" in rejected(capsys, lesson02.check_adder_sizes, ..., ...)
+    assert "впишите" in rejected(capsys, lesson02.check_adder_sizes, by_size, ...)
 
 
 def test_adder_sizes_notebook_solution(capsys):
@@ -197,19 +199,19 @@ def test_adder_sizes_notebook_solution(capsys):
     exec(hidden_solution_code(notebook, "smallest_working_size ="), namespace)
     capsys.readouterr()
     by_size, smallest = namespace["adder_params_by_size"], namespace["smallest_working_size"]
-    accepted(capsys, utils.check_adder_sizes, by_size, smallest)
+    accepted(capsys, lesson02.check_adder_sizes, by_size, smallest)
     assert smallest == 3  # with the notebook's seeds; the explanation in the solution cell says so
-    rejected(capsys, utils.check_adder_sizes, by_size, 4)  # «all four are 100 %» read as «the largest»
-    rejected(capsys, utils.check_adder_sizes, by_size, 2)  # the 52 % of H = 2 taken for «learns»
+    rejected(capsys, lesson02.check_adder_sizes, by_size, 4)  # «all four are 100 %» read as «the largest»
+    rejected(capsys, lesson02.check_adder_sizes, by_size, 2)  # the 52 % of H = 2 taken for «learns»
     wrong_sizes = {**by_size, 2: by_size[3]}  # a network put under the wrong size
-    assert "init_params(2" in rejected(capsys, utils.check_adder_sizes, wrong_sizes, 2)
+    assert "init_params(2" in rejected(capsys, lesson02.check_adder_sizes, wrong_sizes, 2)
 
 
 # --- 04: windows and temperature ---------------------------------------------------------------------
 
 
 def test_make_windows(capsys):
-    accepted(capsys, utils.check_make_windows, solution("04_alice_gru_generator", "make_windows"))
+    accepted(capsys, lesson04.check_make_windows, solution("04_alice_gru_generator", "make_windows"))
 
     def one_window_short(ids, seq_len, stride):  # stops one window early
         starts = np.arange(0, len(ids) - seq_len - 1, stride)
@@ -231,15 +233,15 @@ def test_make_windows(capsys):
         windows = ids[starts[:, None] + np.arange(seq_len)]
         return windows[:, :-1], windows[:, 1:]
 
-    assert "окон 2, а должно быть 3" in rejected(capsys, utils.check_make_windows, one_window_short)
+    assert "окон 2, а должно быть 3" in rejected(capsys, lesson04.check_make_windows, one_window_short)
     for wrong in (y_not_shifted, swapped, windows_of_seq_len):
-        rejected(capsys, utils.check_make_windows, wrong)
-    assert "пару массивов" in rejected(capsys, utils.check_make_windows, lambda ids, n, s: np.zeros((2, n)))
-    assert "ещё не написан" in rejected(capsys, utils.check_make_windows, not_written)
+        rejected(capsys, lesson04.check_make_windows, wrong)
+    assert "пару массивов" in rejected(capsys, lesson04.check_make_windows, lambda ids, n, s: np.zeros((2, n)))
+    assert "ещё не написан" in rejected(capsys, lesson04.check_make_windows, not_written)
 
 
 def test_apply_temperature(capsys):
-    accepted(capsys, utils.check_apply_temperature, solution("04_alice_gru_generator", "apply_temperature"))
+    accepted(capsys, lesson04.check_apply_temperature, solution("04_alice_gru_generator", "apply_temperature"))
 
     def multiplies(logits, temperature):
         scaled = np.asarray(logits, dtype=float) * temperature
@@ -258,16 +260,16 @@ def test_apply_temperature(capsys):
         exp = np.exp(logits - np.max(logits)) / temperature
         return exp / exp.sum()
 
-    rejected(capsys, utils.check_apply_temperature, multiplies)
-    assert "NaN" in rejected(capsys, utils.check_apply_temperature, no_max_shift)
-    rejected(capsys, utils.check_apply_temperature, ignores_temperature)
-    rejected(capsys, utils.check_apply_temperature, divides_after_exp)
+    rejected(capsys, lesson04.check_apply_temperature, multiplies)
+    assert "NaN" in rejected(capsys, lesson04.check_apply_temperature, no_max_shift)
+    rejected(capsys, lesson04.check_apply_temperature, ignores_temperature)
+    rejected(capsys, lesson04.check_apply_temperature, divides_after_exp)
 
 
 def test_temperature_expected_values_agree_with_keras():
     import keras
 
-    for logits, temperature in utils.exercises.temperature_cases():
+    for logits, temperature in lesson04.temperature_cases():
         expected = np.exp(logits / temperature - np.logaddexp.reduce(logits / temperature))
         keras_probs = keras.ops.convert_to_numpy(keras.ops.softmax(logits / temperature))
         np.testing.assert_allclose(expected, keras_probs, rtol=1e-5, atol=1e-12)
@@ -291,13 +293,13 @@ def ngram_generator(text, order=4):
 
 
 def test_temperature_words(capsys):
-    text = utils.load_alice().lower()
+    text = rnn_course.load_alice().lower()
     namespace = {"text": text, "re": re, "generate": ngram_generator(text)}
     exec(hidden_solution_code("04_alice_gru_generator", "distinct_word_share ="), namespace)
     capsys.readouterr()
     samples, real, distinct = (namespace[name] for name in ("samples_by_temperature", "real_word_share",
                                                              "distinct_word_share"))
-    check = utils.check_temperature_words
+    check = lesson04.check_temperature_words
     accepted(capsys, check, samples, real, distinct)
     assert "не проценты" in rejected(capsys, check, samples, {t: 100 * v for t, v in real.items()}, distinct)
     rejected(capsys, check, samples, distinct, real)  # the two shares swapped
@@ -318,7 +320,7 @@ def test_temperature_words(capsys):
 
 
 def test_receptive_field(capsys):
-    accepted(capsys, utils.check_receptive_field, solution("06_image_captioning_attention", "receptive_field"))
+    accepted(capsys, lesson06.check_receptive_field, solution("06_image_captioning_attention", "receptive_field"))
 
     def no_jump(stack):
         return 1 + sum(kernel - 1 for kernel, _ in stack)
@@ -334,13 +336,13 @@ def test_receptive_field(capsys):
         return int(np.prod([kernel for kernel, _ in stack])) if stack else 1
 
     for wrong in (no_jump, jump_updated_first, product_of_kernels):
-        assert "Подсказка" in rejected(capsys, utils.check_receptive_field, wrong)
-    assert "ещё не написан" in rejected(capsys, utils.check_receptive_field, not_written)
+        assert "Подсказка" in rejected(capsys, lesson06.check_receptive_field, wrong)
+    assert "ещё не написан" in rejected(capsys, lesson06.check_receptive_field, not_written)
 
 
 def test_receptive_field_known_answers_match_brute_force():
-    cases, expected = utils.exercises.receptive_field_cases()
-    assert [utils.exercises._field_by_brute_force(stack) for (stack,) in cases] == expected
+    cases, expected = lesson06.receptive_field_cases()
+    assert [lesson06._field_by_brute_force(stack) for (stack,) in cases] == expected
 
 
 @pytest.mark.parametrize("grid", [6, 8])
@@ -348,7 +350,7 @@ def test_attention_hits_box(capsys, grid):
     cell = 8
     accepted(
         capsys,
-        utils.check_attention_hits_box,
+        lesson06.check_attention_hits_box,
         solution("06_image_captioning_attention", "attention_hits_box", CELL=cell),
         cell,
         grid,
@@ -375,5 +377,5 @@ def test_attention_hits_box(capsys, grid):
         return bool(y0 <= row * cell and (row + 1) * cell <= y1 and x0 <= col * cell and (col + 1) * cell <= x1)
 
     for wrong in (inclusive, rows_and_columns_swapped, box_centre_in_cell, cell_inside_box):
-        assert "не включаются" in rejected(capsys, utils.check_attention_hits_box, wrong, cell, grid)
-    assert "ещё не написан" in rejected(capsys, utils.check_attention_hits_box, not_written, cell, grid)
+        assert "не включаются" in rejected(capsys, lesson06.check_attention_hits_box, wrong, cell, grid)
+    assert "ещё не написан" in rejected(capsys, lesson06.check_attention_hits_box, not_written, cell, grid)

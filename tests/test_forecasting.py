@@ -5,16 +5,16 @@ import json
 import numpy as np
 import pytest
 
-from utils import record, setup
-from utils.data import load_daily_weather, load_hourly_temperatures
-from utils.exercises_07 import (
+from rnn_course import record, setup
+from rnn_course.data import load_daily_weather, load_hourly_temperatures
+from rnn_course.exercises.lesson07 import (
     aligned_windows,
     check_forecast_windows,
     check_input_length_experiment,
     least_squares_mae,
     seasonal_naive_mae,
 )
-from utils.stats import block_bootstrap_interval
+from rnn_course.stats import block_bootstrap_interval
 
 
 def test_hourly_temperatures_are_two_aligned_cities_in_celsius():

@@ -7,8 +7,8 @@ import matplotlib
 import numpy as np
 import pytest
 
-from utils.gradients import input_gradient
-from utils.plots import (
+from rnn_course.gradients import input_gradient
+from rnn_course.plots import (
     draw_additive_attention,
     draw_captioner,
     draw_encoder_decoder,
@@ -42,7 +42,7 @@ def test_input_gradient_through_a_layer():
 @pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed")
 def test_input_gradient_on_jax_backend():
     code = (
-        "import numpy as np, keras; from utils.gradients import input_gradient;"
+        "import numpy as np, keras; from rnn_course.gradients import input_gradient;"
         "x = np.array([1.0, 2.0], dtype='float32');"
         "assert keras.backend.backend() == 'jax';"
         "np.testing.assert_allclose(input_gradient(lambda v: keras.ops.sum(v ** 3), x), 3 * x ** 2)"

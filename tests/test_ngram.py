@@ -1,4 +1,4 @@
-"""utils.ngram: normalised distributions, agreement with a plain dict implementation, honest tuning."""
+"""rnn_course.ngram: normalised distributions, agreement with a plain dict implementation, honest tuning."""
 
 import collections
 import math
@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from utils import ngram
+from rnn_course import ngram
 
 TEXT = "the cat sat on the mat. the rat ate the oat; a bat and a cat chat. " * 3 + "zebra quiz!"
 ALPHABET = sorted(set(TEXT))

@@ -8,7 +8,17 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils.course import BOOTSTRAP_CELL, CLONE_URL, REPO_SLUG, SITE_URL, ci_badge, colab_badge, colab_url
+from rnn_course.course import (
+    BOOTSTRAP_CELL,
+    BOOTSTRAP_METADATA,
+    CLONE_URL,
+    REPO_SLUG,
+    SITE_URL,
+    ci_badge,
+    colab_badge,
+    colab_url,
+    is_solution,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -26,8 +36,8 @@ def text(cell: dict) -> str:
 
 
 def is_hidden(cell: dict) -> bool:
-    meta = cell.get("metadata", {})
-    return meta.get("jupyter", {}).get("source_hidden") is True and meta.get("cellView") == "form"
+    """A hidden solution cell (the bootstrap is hidden too, but it is no solution)."""
+    return is_solution(cell)
 
 
 def test_notebooks_are_numbered_from_01_without_gaps():
@@ -58,10 +68,12 @@ def code_cells(path: Path) -> list[str]:
 
 def test_first_cell_is_the_bootstrap_and_the_second_calls_setup_with_own_name(notebook):
     code = code_cells(notebook)
-    assert code[0] == BOOTSTRAP_CELL, "the first code cell must be utils.course.BOOTSTRAP_CELL, word for word"
-    assert f'utils.setup("{notebook.stem}")' in code[1]
+    assert code[0] == BOOTSTRAP_CELL, "the first code cell must be BOOTSTRAP_CELL: run `python -m rnn_course.sync`"
+    first = next(c for c in cells(notebook) if c["cell_type"] == "code")
+    assert first["metadata"] == BOOTSTRAP_METADATA, "hidden in Colab and JupyterLab: run `python -m rnn_course.sync`"
+    assert f'rnn_course.setup("{notebook.stem}")' in code[1]
     calls = re.findall(r"setup\(([^)]*)\)", "\n".join(code[1:]))
-    assert calls == [f'"{notebook.stem}"'], f"one utils.setup call, with this notebook's name: {calls}"
+    assert calls == [f'"{notebook.stem}"'], f"one rnn_course.setup call, with this notebook's name: {calls}"
 
 
 def test_repository_url_only_from_the_constant(notebook):
@@ -89,7 +101,7 @@ def test_readme_is_a_front_door():
 
 def test_record_takes_only_metrics(notebook):
     records = [c for c in code_cells(notebook) if "record(" in c]
-    assert len(records) == 1 and records[0].startswith("utils.record({") and "seconds=" not in records[0]
+    assert len(records) == 1 and records[0].startswith("rnn_course.record({") and "seconds=" not in records[0]
     assert "START" not in "\n".join(code_cells(notebook)[:2])
 
 
@@ -183,7 +195,7 @@ def test_slides_export_loads_no_script_from_the_network(notebook):
 
 def test_full_time_in_readme_and_header_is_the_recorded_one(notebook):
     """`full`'s time on the 2-core CPU is said in three places; all follow results/full (TensorFlow's run first)."""
-    from utils.results import measured_full_time
+    from rnn_course.published import measured_full_time
 
     measured = measured_full_time(notebook.stem, "tensorflow")
     row = next(line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
@@ -193,3 +205,14 @@ def test_full_time_in_readme_and_header_is_the_recorded_one(notebook):
     header = next(text(c) for c in cells(notebook) if "**Время выполнения:**" in text(c))
     if measured:
         assert measured in header, f"в заголовке нет измеренного времени full ({measured})"
+
+
+def test_sync_writes_the_bootstrap_and_check_mode_sees_a_stale_one(tmp_path):
+    from rnn_course.sync import main, sync
+
+    assert sync(NOTEBOOKS, check=True) == [], "run `python -m rnn_course.sync`"
+    stale = tmp_path / NOTEBOOKS[0].name
+    stale.write_text(NOTEBOOKS[0].read_text(encoding="utf-8").replace("PROFILE = ", "PROFILE  = ", 1), encoding="utf-8")
+    assert main([str(stale), "--check"]) == 1 and "PROFILE  = " in stale.read_text(encoding="utf-8")
+    assert main([str(stale)]) == 0 and main([str(stale), "--check"]) == 0
+    assert stale.read_text(encoding="utf-8") == NOTEBOOKS[0].read_text(encoding="utf-8")

@@ -4,8 +4,8 @@ import keras
 import numpy as np
 import pytest
 
-from utils import get_profile, pick, profile, results, setup
-from utils.profile import ProfileError, cores
+from rnn_course import get_profile, pick, profile, published, setup
+from rnn_course.profile import ProfileError, cores
 
 
 def test_default_profile_is_quick(monkeypatch):
@@ -92,7 +92,7 @@ def test_without_gpu_setup_says_what_full_costs(monkeypatch, capsys, profile_nam
     monkeypatch.setattr(profile, "accelerator", lambda: None)
     setup("04_alice_gru_generator")
     line = capsys.readouterr().out
-    measured = results.measured_full_time("04_alice_gru_generator", keras.backend.backend())
+    measured = published.measured_full_time("04_alice_gru_generator", keras.backend.backend())
     assert "GPU нет" in line and f"full на 2 ядрах: {measured})" in line
     setup("06_image_captioning_attention")
     out = capsys.readouterr().out
@@ -101,18 +101,18 @@ def test_without_gpu_setup_says_what_full_costs(monkeypatch, capsys, profile_nam
 
 
 def test_full_time_comes_from_the_recorded_run_of_this_backend_first(monkeypatch, tmp_path):
-    monkeypatch.setattr(results, "RESULTS_DIR", tmp_path)
+    monkeypatch.setattr(published, "RESULTS_DIR", tmp_path)
     full = tmp_path / "full"
     full.mkdir()
-    assert results.measured_full_time("05_seq2seq_translation", "tensorflow") is None
+    assert published.measured_full_time("05_seq2seq_translation", "tensorflow") is None
     for backend, seconds in [("jax", 221.3), ("tensorflow", 875.3), ("torch", 7300)]:
         record = {"notebook": "04_alice_gru_generator", "backend": backend, "seconds": seconds}
         (full / f"04_alice_gru_generator.{backend}.json").write_text(json.dumps(record))
-    assert results.measured_full_time("04_alice_gru_generator", "tensorflow") == "≈ 15 мин"
-    assert results.measured_full_time("04_alice_gru_generator", "jax") == "≈ 4 мин"
-    assert results.measured_full_time("04_alice_gru_generator", "torch") == "≈ 2,0 ч"
+    assert published.measured_full_time("04_alice_gru_generator", "tensorflow") == "≈ 15 мин"
+    assert published.measured_full_time("04_alice_gru_generator", "jax") == "≈ 4 мин"
+    assert published.measured_full_time("04_alice_gru_generator", "torch") == "≈ 2,0 ч"
     (full / "04_alice_gru_generator.torch.json").unlink()
-    assert results.measured_full_time("04_alice_gru_generator", "torch") == "≈ 4 мин на JAX"  # others by name
+    assert published.measured_full_time("04_alice_gru_generator", "torch") == "≈ 4 мин на JAX"  # others by name
 
 
 def test_setup_reports_a_gpu(monkeypatch, capsys):
@@ -140,7 +140,7 @@ def test_tensorflow_retracing_warning_is_quiet(capsys):
 
     import tensorflow as tf
 
-    from utils.profile import quiet_retracing_warnings
+    from rnn_course.profile import quiet_retracing_warnings
 
     quiet_retracing_warnings()
     quiet_retracing_warnings()  # setup may run twice in a notebook

@@ -2,9 +2,10 @@ import json
 
 import pytest
 
-from utils import record, setup
-from utils.report import load_results, main, publish, results_page, results_table
-from utils.results import RESULTS_DIR, RUNS_DIR
+from rnn_course import record, setup
+from rnn_course.published import RESULTS_DIR
+from rnn_course.report import load_results, main, publish, results_page, results_table
+from rnn_course.results import RUNS_DIR
 
 
 def test_record_writes_all_keys_for_the_notebook_that_called_setup(tmp_path):
@@ -34,10 +35,10 @@ def test_record_rejects_bad_metrics(tmp_path, metrics):
 
 
 def test_record_needs_setup(tmp_path, monkeypatch):
-    from utils import profile
+    from rnn_course import profile
 
     monkeypatch.setattr(profile, "_run", {})
-    with pytest.raises(RuntimeError, match="utils.setup"):
+    with pytest.raises(RuntimeError, match="rnn_course.setup"):
         record({"accuracy": 1.0}, runs_dir=tmp_path)
 
 
@@ -73,12 +74,12 @@ def test_results_page_has_a_column_per_run_with_time_machine_and_date(tmp_path):
 
 
 def test_the_committed_results_page_shows_every_committed_record():
-    """results/README.md holds the tables `python -m utils.report` writes from the committed records."""
+    """results/README.md holds the tables `python -m rnn_course.report` writes from the committed records."""
     page = (RESULTS_DIR / "README.md").read_text(encoding="utf-8")
     entries = load_results(RESULTS_DIR)
     for notebook in {e["notebook"] for e in entries}:
         table = results_table([e for e in entries if e["notebook"] == notebook])
-        assert table in page, f"results/README.md is stale for {notebook}: run python -m utils.report"
+        assert table in page, f"results/README.md is stale for {notebook}: run python -m rnn_course.report"
 
 
 def test_publish_refuses_a_broken_run(tmp_path):

@@ -3,7 +3,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from utils.scenes import COLOURS, SHAPES, SceneObject, caption, make_scenes, named_objects, object_f1
+from rnn_course.scenes import COLOURS, SHAPES, SceneObject, caption, make_scenes, named_objects, object_f1
 
 
 def test_same_seed_same_scenes_other_seed_other_scenes():

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils.course import BOOTSTRAP_CELL, colab_badge, colab_url
+from rnn_course.course import BOOTSTRAP_CELL, colab_badge, colab_url, is_solution
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -104,7 +104,7 @@ def test_the_site_has_a_chapter_per_notebook_without_bootstrap_and_with_collapse
     assert {"index.html", "results.html", "licenses.html", "search.html"} <= names
     for notebook in NOTEBOOKS:
         html = (site / f"{notebook.stem}.html").read_text(encoding="utf-8")
-        solutions = sum(build_site.is_solution(c) for c in nbformat.read(notebook, as_version=4).cells)
+        solutions = sum(is_solution(c) for c in nbformat.read(notebook, as_version=4).cells)
         assert html.count("Показать решение") == solutions, notebook.name
         assert BOOTSTRAP_CELL.splitlines()[0][:40] not in html and "colab-badge.svg" not in html
         assert 'class="cell_output' in html, "a chapter shows the outputs of the executed notebook"

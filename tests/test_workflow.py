@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from utils.course import CI_WORKFLOW
+from rnn_course.course import CI_WORKFLOW
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / CI_WORKFLOW

@@ -28,8 +28,8 @@ def ci_badge() -> str:
     return f"[![CI]({runs}/badge.svg)]({runs})"
 
 
-# The first code cell of every notebook. It cannot import utils (that is what it sets up), so the URL
-# is written into it; tests/test_notebooks.py checks that every notebook holds exactly this text.
+# The first code cell of every notebook, written into them by `python -m rnn_course.sync` (CI checks it).
+# It cannot import the course (that is what it sets up), so the URL is written into it.
 BOOTSTRAP_CELL = f'''\
 # @title Запуск в Colab, Kaggle и другом Jupyter без установки курса {{ display-mode: "form" }}
 PROFILE = "quick"  # @param ["quick", "full"]
@@ -46,12 +46,8 @@ for name, value in {{"RNN_COURSE_PROFILE": PROFILE, "KERAS_BACKEND": BACKEND}}.i
         os.environ[name] = value
         form_set.add(name)
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # TensorFlow на CPU: свёртки через oneDNN, втрое быстрее
-try:  # курс установлен (pip install -r requirements.txt): ничего не делаем
-    import utils.course
-except ModuleNotFoundError as error:
-    if error.name not in ("utils", "utils.course"):
-        raise
-    if os.path.isfile("../utils/course.py"):  # ноутбук открыт из папки notebooks/ курса без установки
+if importlib.util.find_spec("rnn_course") is None:  # курс не установлен (pip install -r requirements.txt)
+    if os.path.isfile("../rnn_course/course.py"):  # ноутбук открыт из папки notebooks/ курса
         sys.path.insert(0, os.path.abspath(".."))
     else:  # Colab, Kaggle, удалённый Jupyter: скачиваем курс рядом с ноутбуком (один раз)
         if not os.path.isdir("{CLONE_DIR}"):
@@ -63,5 +59,19 @@ except ModuleNotFoundError as error:
         backend = [] if importlib.util.find_spec(os.environ["KERAS_BACKEND"]) else [os.environ["KERAS_BACKEND"]]
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", "{CLONE_DIR}", *backend], check=True)
         sys.path.insert(0, os.path.abspath("{CLONE_DIR}"))
-    sys.modules.pop("utils", None)  # чужой модуль utils, если он был, не должен заслонять курс
+from rnn_course.quiet import load_backend
+
+load_backend()  # Keras и бэкенд, без стартового журнала TensorFlow (какой ускоритель виден, скажет setup)
 '''.rstrip()
+
+# Metadata of the bootstrap cell: a collapsed form in Colab, a hidden source in JupyterLab, no slide.
+BOOTSTRAP_METADATA = {"cellView": "form", "jupyter": {"source_hidden": True}, "slideshow": {"slide_type": "skip"}}
+
+
+def is_solution(cell: dict) -> bool:
+    """An exercise's reference solution: a code cell hidden in JupyterLab and a form in Colab, not the bootstrap."""
+    meta = cell.get("metadata", {})
+    source = cell.get("source", "")
+    source = source if isinstance(source, str) else "".join(source)
+    return (cell.get("cell_type") == "code" and meta.get("jupyter", {}).get("source_hidden") is True
+            and meta.get("cellView") == "form" and not source.startswith(BOOTSTRAP_CELL.splitlines()[0]))

@@ -12,6 +12,9 @@ from typing import TypeVar
 
 import numpy as np
 
+from .published import measured_full_time
+from .russian import plural
+
 PROFILE_VARIABLE = "RNN_COURSE_PROFILE"
 SEED_VARIABLE = "RNN_COURSE_SEED"  # another seed for the same notebook: scripts/robustness.py sets it
 PROFILES = ("quick", "full")
@@ -64,10 +67,9 @@ def setup(notebook: str, seed: int = 42) -> str:
     check_notebook_name(notebook)
     profile = get_profile()
     seed = get_seed(seed)
-    import keras  # imported here so that `import utils` stays light
+    import keras  # imported here so that `import rnn_course` stays light
 
     from .cudnn import check_masks_as_cudnn, check_requested
-    from .results import measured_full_time  # results imports this module: a top-level import would be circular
 
     random.seed(seed)
     np.random.seed(seed)
@@ -94,12 +96,8 @@ def setup(notebook: str, seed: int = 42) -> str:
 
 
 def cores(count: int) -> str:
-    """«1 ядро», «2 ядра», «5 ядер», «22 ядра»: the Russian plural of a CPU core count."""
-    if count % 10 == 1 and count % 100 != 11:
-        return f"{count} ядро"
-    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
-        return f"{count} ядра"
-    return f"{count} ядер"
+    """«1 ядро», «2 ядра», «5 ядер», «22 ядра»: a CPU core count in Russian."""
+    return plural(count, "ядро", "ядра", "ядер")
 
 
 class _NoRetracing(logging.Filter):
@@ -132,7 +130,7 @@ def check_notebook_name(notebook: str) -> None:
     others = [name for name in known if name != notebook and name in (running or "")]
     if others:  # the file is another course notebook (or its copy): a copy-pasted name; a renamed file is fine
         raise ValueError(
-            f"utils.setup({notebook!r}) вызван в ноутбуке {running!r}: укажите имя этого ноутбука, "
+            f"rnn_course.setup({notebook!r}) вызван в ноутбуке {running!r}: укажите имя этого ноутбука, "
             "иначе его результаты запишутся под чужим именем."
         )
 
@@ -162,7 +160,7 @@ def current_notebook() -> str | None:
 def seconds_since_setup() -> float:
     """Seconds since setup() was called."""
     if "start" not in _run:
-        raise RuntimeError("Сначала вызовите utils.setup(\"<имя ноутбука>\") в начале ноутбука.")
+        raise RuntimeError("Сначала вызовите rnn_course.setup(\"<имя ноутбука>\") в начале ноутбука.")
     return time.perf_counter() - _run["start"]
 
 

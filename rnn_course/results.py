@@ -1,7 +1,7 @@
 """Record a notebook's key figures: runs/<profile>/<notebook>.<backend>.json, outside git.
 
 A student's run never changes a tracked file. The committed results/ folder and its page (results/README.md) are
-written only by the maintainer command ``python -m utils.report --publish`` (CI runs it too).
+written only by the maintainer command ``python -m rnn_course.report --publish`` (CI runs it too).
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ import re
 from pathlib import Path
 
 from .profile import accelerator, current_notebook, get_profile, seconds_since_setup
+from .published import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS_DIR = ROOT / "results"  # committed: written by `python -m utils.report --publish`
 RUNS_DIR = ROOT / "runs"  # git-ignored: every run of a notebook writes here
-BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "torch"}
 METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -45,7 +43,7 @@ def record(metrics: dict[str, float], *, runs_dir: Path | None = None) -> Path:
 
     notebook = current_notebook()
     if notebook is None:
-        raise RuntimeError("Сначала вызовите utils.setup(\"<имя ноутбука>\") в начале ноутбука.")
+        raise RuntimeError("Сначала вызовите rnn_course.setup(\"<имя ноутбука>\") в начале ноутбука.")
     bad = [name for name in metrics if not METRIC_NAME.match(name)]
     if bad:
         raise ValueError(f"Имена метрик должны быть в snake_case: {bad}")
@@ -75,16 +73,3 @@ def _rounded(name: str, value) -> float | list[float]:
     if not math.isfinite(value):
         raise ValueError(f"Метрика {name} = {value}: ожидалось конечное число")
     return float(f"{value:.6g}")  # 6 significant digits: tiny errors stay visible
-
-
-def measured_full_time(notebook: str, backend: str) -> str | None:
-    """How long `full` ran on the 2-core CPU (results/full): this backend's run if recorded, else another's, named."""
-    # this backend's file first, then the others in name order (jax, tensorflow, torch)
-    runs = sorted((RESULTS_DIR / "full").glob(f"{notebook}.*.json"),
-                  key=lambda path: (path.stem.split(".")[-1] != backend, path.name))
-    if not runs:
-        return None
-    run = json.loads(runs[0].read_text(encoding="utf-8"))
-    minutes = run["seconds"] / 60
-    cost = f"≈ {minutes / 60:.1f} ч".replace(".", ",") if minutes >= 90 else f"≈ {max(1, round(minutes))} мин"
-    return cost if run["backend"] == backend else f"{cost} на {BACKEND_NAMES.get(run['backend'], run['backend'])}"

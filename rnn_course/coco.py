@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .data import download, download_failed
+from .russian import plural
 
 COCO_ANNOTATIONS = (
     "annotations_trainval2017.zip",
@@ -53,7 +54,8 @@ def read_coco_captions(annotations_zip: Path, images_zip: Path, split: str = "va
 
     pixels = np.zeros((len(images), image_size, image_size, 3), dtype="uint8")
     with zipfile.ZipFile(images_zip) as archive:
-        for i, image in enumerate(progress(images, label=f"читаем {len(images)} картинок из {Path(images_zip).name}")):
+        label = f"читаем {plural(len(images), 'картинку', 'картинки', 'картинок')} из {Path(images_zip).name}"
+        for i, image in enumerate(progress(images, label=label)):
             with Image.open(io.BytesIO(archive.read(f"{split}/{image['file_name']}"))) as photo:
                 pixels[i] = np.asarray(photo.convert("RGB").resize((image_size, image_size), Image.BILINEAR))
     return pixels, [captions[image["id"]] for image in images]

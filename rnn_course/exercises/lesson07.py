@@ -7,7 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from .exercises import _call, _print_verdict, check_value, check_window_pairs
+from .common import (
+    call_answer,
+    check_value,
+    check_window_pairs,
+    print_verdict,
+)
 
 
 def _windows_by_loop(series: np.ndarray, input_len: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
@@ -85,24 +90,24 @@ def check_input_length_experiment(
         return None
     missing = [length for length in lengths if length not in forecasters]
     if missing:
-        _print_verdict(task, f"нет прогнозов для длин {missing}: обучите модель для каждой из {list(lengths)}.")
+        print_verdict(task, f"нет прогнозов для длин {missing}: обучите модель для каждой из {list(lengths)}.")
         return None
     first_target = max(lengths)
     errors = {}
     for number, length in enumerate(lengths, start=1):
         vx, vy = aligned_windows(val, length, first_target, horizon)
-        ok, forecast = _call(task, forecasters[length], (vx,), number, len(lengths))
+        ok, forecast = call_answer(task, forecasters[length], (vx,), number, len(lengths))
         if not ok:
             return None
         forecast = np.asarray(forecast, dtype=float)
         if forecast.shape != vy.shape:
-            _print_verdict(task, f"длина {length}: прогноз формы {forecast.shape}, а нужна {vy.shape} "
+            print_verdict(task, f"длина {length}: прогноз формы {forecast.shape}, а нужна {vy.shape} "
                                  "(строка на окно, по столбцу на час вперёд).")
             return None
         errors[length] = float(np.abs(forecast - vy).mean())
         reference = least_squares_mae(train, val, length, first_target, horizon)
         if abs(errors[length] - reference) > 0.05 * reference + 1e-3:  # worse: under-fitted; better: saw val
-            _print_verdict(task, f"длина {length}: MAE на валидации {errors[length]:.3f}, а метод наименьших "
+            print_verdict(task, f"длина {length}: MAE на валидации {errors[length]:.3f}, а метод наименьших "
                                  f"квадратов на обучающей части даёт {reference:.3f}. Модель обучена не до конца, "
                                  "не на том окне или не только на обучающей части.")
             return None
@@ -111,8 +116,8 @@ def check_input_length_experiment(
     expected = min(winners) if winners else None
     if shortest_length != expected:
         table = ", ".join(f"{length}: {error:.3f}" for length, error in errors.items())
-        _print_verdict(task, f"по измерениям ваших же моделей (MAE {table}; сезонный наивный {naive:.3f}) "
+        print_verdict(task, f"по измерениям ваших же моделей (MAE {table}; сезонный наивный {naive:.3f}) "
                              f"ответ не {shortest_length}.")
         return None
-    _print_verdict(task, None)
+    print_verdict(task, None)
     return errors

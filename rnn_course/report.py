@@ -1,6 +1,6 @@
 """Publish run results into results/ and write the results page (a maintainer command).
 
-Usage:  python -m utils.report [--publish] [--page results/README.md] [--results results] [--runs runs]
+Usage:  python -m rnn_course.report [--publish] [--page results/README.md] [--results results] [--runs runs]
 
 With --publish, the latest run of every notebook (runs/<profile>/*.json, git-ignored) is copied to
 results/<profile>/ first. The results page (results/README.md, which the course site shows as its
@@ -15,7 +15,8 @@ import json
 import shutil
 from pathlib import Path
 
-from .results import RESULTS_DIR, ROOT, RUNS_DIR
+from .published import RESULTS_DIR, ROOT
+from .results import RUNS_DIR
 
 PROFILES = ["quick", "full"]
 BACKENDS = ["tensorflow", "jax", "torch"]
@@ -23,9 +24,9 @@ BACKENDS = ["tensorflow", "jax", "torch"]
 INTRO = """\
 # Результаты
 
-Цифры из реальных запусков ноутбуков. Каждый ноутбук записывает свои главные метрики (`utils.record`)
+Цифры из реальных запусков ноутбуков. Каждый ноутбук записывает свои главные метрики (`rnn_course.record`)
 в `runs/<профиль>/<ноутбук>.<бэкенд>.json` (эта папка не в git); команда сопровождающего
-`python -m utils.report --publish` копирует их в `results/<профиль>/` и пишет эту страницу.
+`python -m rnn_course.report --publish` копирует их в `results/<профиль>/` и пишет эту страницу.
 У каждого столбца — профиль (`quick` или `full`), бэкенд Keras, время всего ноутбука, машина и дата запуска.
 Время зависит от машины и от того, что шло на ней рядом: `.ci/run` запускает ноутбуки на TensorFlow и на JAX
 одновременно. Ассерты ноутбуков проверяют пороги качества для своего профиля; здесь — что получилось.

@@ -1,0 +1,147 @@
+"""Checkers of notebook 01's exercises: output shapes, the LSTM's parameters, one RNN step, where SimpleRNN gives up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .common import (
+    check_function,
+    check_value,
+    compare,
+    print_verdict,
+)
+
+
+def check_rnn_output_shapes(with_sequences: Any, without_sequences: Any) -> bool:
+    """01: output shapes of ``SimpleRNN(16)`` on a ``(32, 10, 8)`` batch, with and without ``return_sequences``.
+
+    The expected shapes come from Keras itself: the layers are built and called here.
+    """
+    import keras
+
+    probe = np.zeros((32, 10, 8), dtype="float32")
+    expected = {
+        True: tuple(keras.layers.SimpleRNN(16, return_sequences=True)(probe).shape),
+        False: tuple(keras.layers.SimpleRNN(16)(probe).shape),
+    }
+    right = True
+    for flag, answer in ((True, with_sequences), (False, without_sequences)):
+        if answer is not None and answer is not Ellipsis and not isinstance(answer, tuple):
+            print_verdict(f"форма с return_sequences={flag}", "запишите форму кортежем, например (1, 2, 3).")
+            right = False
+            continue
+        right &= check_value(f"форма с return_sequences={flag}", answer, expected[flag])
+    return bool(right)
+
+
+def check_lstm_params(answer: Any, units: int = 64, input_size: int = 100) -> bool:
+    """01: trainable parameters of ``LSTM(units)`` on inputs of size ``input_size``, counted by Keras here."""
+    import keras
+
+    model = keras.Sequential([keras.Input((None, input_size)), keras.layers.LSTM(units)])
+    if isinstance(answer, float) and answer.is_integer():
+        answer = int(answer)
+    return check_value(f"параметры LSTM({units}) на входе размера {input_size}", answer, model.count_params())
+
+
+def rnn_step_cases(seed: int = 3) -> list[tuple[np.ndarray, ...]]:
+    """01: random cases ``(x, h_prev, W_xh, W_hh, b_h)`` for one SimpleRNN step: non-zero weights, biases and state.
+
+    Sizes differ between cases (input size ≠ and = the state size), so swapped or transposed
+    matrices either fail or give other values.
+    """
+    rng = np.random.default_rng(seed)
+    cases = []
+    for batch, d, hidden in ((5, 3, 4), (2, 6, 6), (7, 4, 3)):
+        shapes = [(batch, d), (batch, hidden), (d, hidden), (hidden, hidden), (hidden,)]
+        cases.append(tuple((rng.normal(size=shape) * 0.8).astype("float32") for shape in shapes))
+    return cases
+
+
+def keras_rnn_step(
+    x: np.ndarray, h_prev: np.ndarray, W_xh: np.ndarray, W_hh: np.ndarray, b_h: np.ndarray
+) -> np.ndarray:
+    """01: one step of Keras's own ``SimpleRNN`` with weights ``[W_xh, W_hh, b_h]`` and initial state ``h_prev``."""
+    import keras
+
+    layer = keras.layers.SimpleRNN(W_hh.shape[0])
+    layer.build((None, 1, x.shape[1]))
+    layer.set_weights([W_xh, W_hh, b_h])
+    return keras.ops.convert_to_numpy(layer(x[:, None, :], initial_state=[h_prev]))
+
+
+def check_rnn_step(rnn_step: Callable[..., Any]) -> bool:
+    """01: the student's ``rnn_step(x, h_prev, W_xh, W_hh, b_h)`` against Keras's ``SimpleRNN`` on random cases."""
+    return check_function("шаг SimpleRNN", rnn_step, keras_rnn_step, rnn_step_cases(), atol=1e-5)
+
+
+def short_lag_accuracy(model: Any, length: int, symbols: int = 4, n: int = 1000, seed: int = 0) -> float:
+    """Accuracy of a trained 01 memory model on the checker's own sequences of ``length`` marked at lags 1..5.
+
+    Built independently of the notebook's generator: one-hot symbols plus a mark channel, the answer is the
+    marked symbol; the mark is one of the last five steps.
+    """
+    rng = np.random.default_rng(seed)
+    symbol = rng.integers(0, symbols, size=(n, length))
+    inputs = np.eye(symbols + 1, dtype="float32")[symbol]
+    mark = length - rng.integers(1, 6, size=n)
+    inputs[np.arange(n), mark, symbols] = 1
+    answer = symbol[np.arange(n), mark]
+    return float(np.mean(np.asarray(model.predict(inputs, verbose=0)).argmax(axis=-1) == answer))
+
+
+def check_failing_length(short_lag_models: Any, failing_length: Any, lengths: Sequence[int] = (8, 16, 32)) -> bool:
+    """01 (experiment): SimpleRNN models trained at several lengths, and the first length that fails short lags.
+
+    The checker measures each model itself, on its own test sequences (lags ≤ 5), so typed-in accuracies
+    cannot pass; ``failing_length`` must be the smallest length where that accuracy is below 0.5 (or ``None``).
+    """
+    task = "где SimpleRNN сдаётся"
+    if short_lag_models is None or short_lag_models is Ellipsis:
+        print_verdict(task, compare(None, 0, rtol=0, atol=0))
+        return False
+    if not isinstance(short_lag_models, dict) or set(short_lag_models) != set(lengths):
+        print_verdict(task, f"нужен словарь {{длина T: обученная модель}} ровно для длин {tuple(lengths)}.")
+        return False
+    for length, model in short_lag_models.items():
+        problem = _simple_rnn_problem(model)
+        if problem:
+            print_verdict(task, f"T = {length}: {problem}")
+            return False
+    measured = {length: short_lag_accuracy(short_lag_models[length], length) for length in lengths}
+    print("точность ваших моделей на лагах ≤ 5 (свои тестовые данные проверки):",
+          {length: round(value, 2) for length, value in measured.items()})
+    if failing_length is Ellipsis:
+        print_verdict(task, "впишите в failing_length наименьшую длину с точностью ниже 0.5 (или None).")
+        return False
+    # Accuracies within ±0.05 of 0.5 may fall on either side on the student's own test sample: both are right.
+    fails = {length: measured[length] < 0.45 for length in lengths}
+    unsure = {length for length in lengths if abs(measured[length] - 0.5) < 0.05}
+    if failing_length is None:
+        right = not any(fails.values())
+    else:
+        right = failing_length in lengths and (fails[failing_length] or failing_length in unsure) and all(
+            not fails[length] for length in lengths if length < failing_length)
+    if not right:
+        print_verdict(task, "по измерениям ваших же моделей ответ другой: нужна наименьшая длина, "
+                             "где точность на лагах ≤ 5 ниже 0.5, или None.")
+        return False
+    print_verdict(task, None)
+    return True
+
+
+def _simple_rnn_problem(model: Any) -> str | None:
+    """None if ``model`` is a trained Keras model whose recurrent layer is SimpleRNN(32), else what is wrong."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        return "нужна сама обученная модель Keras (проверка измерит её точность), а не число."
+    recurrent = [layer for layer in model.layers if isinstance(layer, keras.layers.RNN) or hasattr(layer, "cell")]
+    if len(recurrent) != 1 or type(recurrent[0]).__name__ != "SimpleRNN" or recurrent[0].units != 32:
+        return 'нужна модель memory_model("SimpleRNN(32)") — с одним слоем SimpleRNN на 32 нейрона.'
+    if getattr(model, "optimizer", None) is None or int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 0:
+        return "модель не обучена: вызовите fit на данных этой длины."
+    return None

@@ -1,0 +1,27 @@
+"""What the committed results say (results/, written by ``python -m rnn_course.report --publish``): read only.
+
+A leaf module: ``profile.setup()`` reads the measured time of `full` from here, and ``results.record()`` writes
+new runs elsewhere (runs/), so neither imports the other's reader.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS_DIR = ROOT / "results"  # committed
+BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "torch"}
+
+
+def measured_full_time(notebook: str, backend: str) -> str | None:
+    """How long `full` ran on the 2-core CPU (results/full): this backend's run if recorded, else another's, named."""
+    # this backend's file first, then the others in name order (jax, tensorflow, torch)
+    runs = sorted((RESULTS_DIR / "full").glob(f"{notebook}.*.json"),
+                  key=lambda path: (path.stem.split(".")[-1] != backend, path.name))
+    if not runs:
+        return None
+    run = json.loads(runs[0].read_text(encoding="utf-8"))
+    minutes = run["seconds"] / 60
+    cost = f"≈ {minutes / 60:.1f} ч".replace(".", ",") if minutes >= 90 else f"≈ {max(1, round(minutes))} мин"
+    return cost if run["backend"] == backend else f"{cost} на {BACKEND_NAMES.get(run['backend'], run['backend'])}"
