@@ -1,14 +1,23 @@
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from utils.decoding import beam_search
-from utils.translation import (
+from rnn_course.decoding import beam_search
+from rnn_course.translation import (
+    _resampled_scores,
     beam_search_batch,
     bootstrap_ci,
     corpus_scores,
     detokenize,
     group_references,
     length_batches,
+    metrics,
     paired_bootstrap,
     reference_streams,
     signatures,
@@ -100,6 +109,81 @@ def test_bootstrap_ci():
     bleu, chrf = corpus_scores(hyps, refs)
     assert ci["BLEU"][0] == pytest.approx(bleu) and ci["chrF"][0] == pytest.approx(chrf)
     assert 0 < ci["BLEU"][1] < 30 and 0 < ci["chrF"][1] < 30
+
+
+# a small test set with a varying number of references and two systems (one drops words in every other sentence)
+SCORING_REFS = [[f"это предложение номер {i} .", f"предложение {i} ."][: 1 + i % 2] for i in range(30)]
+SCORING_GOOD = [refs[0] for refs in SCORING_REFS]
+SCORING_BAD = [f"это номер {i} ." if i % 2 else refs[0] for i, refs in enumerate(SCORING_REFS)]
+SCORING_OTHER = [f"это предложение {i} ." if i % 3 else refs[0] for i, refs in enumerate(SCORING_REFS)]
+
+
+def test_resampled_scores_equal_public_corpus_score_of_resampled_lists():
+    """The one private path (per-sentence statistics summed per resample) gives what sacrebleu's public
+    ``corpus_score`` gives on the resampled sentences themselves."""
+    indices = np.random.default_rng(3).choice(30, size=(4, 30))
+    for metric in metrics().values():
+        fast = _resampled_scores(metric, SCORING_BAD, reference_streams(SCORING_REFS), indices)
+        public = [metric.corpus_score([SCORING_BAD[i] for i in rows],
+                                      reference_streams([SCORING_REFS[i] for i in rows])).score for rows in indices]
+        assert fast == pytest.approx(public, abs=1e-9)
+        assert len(set(public)) > 1  # the resamples differ: the comparison is not of one number
+
+
+def test_bootstrap_seed_is_sacrebleus_and_only_inside_the_call(monkeypatch):
+    monkeypatch.setenv("SACREBLEU_SEED", "99")
+    first = paired_bootstrap(SCORING_BAD, SCORING_OTHER, SCORING_REFS, n_samples=200, seed=7)
+    assert os.environ["SACREBLEU_SEED"] == "99"  # restored
+    assert paired_bootstrap(SCORING_BAD, SCORING_OTHER, SCORING_REFS, n_samples=200, seed=7) == first
+    other = paired_bootstrap(SCORING_BAD, SCORING_OTHER, SCORING_REFS, n_samples=200, seed=8)
+    for name, r in first.items():  # the seed reaches both CIs and the difference's interval
+        assert all(other[name][key] != r[key] for key in ("baseline_ci", "system_ci", "delta_low"))
+    monkeypatch.delenv("SACREBLEU_SEED")
+    alone = bootstrap_ci(SCORING_BAD, SCORING_REFS, n_samples=200, seed=7)
+    assert "SACREBLEU_SEED" not in os.environ
+    for name, r in first.items():  # the same seed draws the same resamples for the baseline's CI alone
+        assert alone[name] == (pytest.approx(r["baseline"]), pytest.approx(r["baseline_ci"]))
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SACREBLEU_LOWER_BOUND = re.search(r'"sacrebleu>=([\d.]+)', (ROOT / "pyproject.toml").read_text())[1]
+SCORING_SCRIPT = """
+import json, sys
+import sacrebleu
+from rnn_course.translation import bootstrap_ci, corpus_scores, paired_bootstrap, signatures
+refs, good, bad = json.load(sys.stdin)
+print(json.dumps({"version": sacrebleu.__version__, "scores": corpus_scores(bad, refs), "signatures": signatures(refs),
+                  "paired": paired_bootstrap(bad, good, refs, n_samples=200), "ci": bootstrap_ci(bad, refs, 200)}))
+"""
+
+
+def test_sacrebleu_lower_bound_gives_the_same_scores(tmp_path):
+    """pyproject.toml's lower bound on sacrebleu, installed alone: the course's scores, CIs, p-values and
+    signatures (but the version in them) are those of the installed sacrebleu. Needs PyPI; skipped without it
+    unless RNN_COURSE_NETWORK_REQUIRED=1."""
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check",
+                          "--retries", "0", "--timeout", "15", "--target", str(tmp_path),
+                          f"sacrebleu=={SACREBLEU_LOWER_BOUND}"], capture_output=True, text=True, timeout=120)
+    if pip.returncode:
+        message = f"pip could not install sacrebleu=={SACREBLEU_LOWER_BOUND}: {pip.stderr.strip()[-300:]}"
+        if os.environ.get("RNN_COURSE_NETWORK_REQUIRED") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    env.pop("SACREBLEU_SEED", None)
+    run = subprocess.run([sys.executable, "-c", SCORING_SCRIPT], input=json.dumps([SCORING_REFS, SCORING_GOOD,
+                         SCORING_BAD]), capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    old = json.loads(run.stdout)
+    assert re.fullmatch(re.escape(SACREBLEU_LOWER_BOUND) + r"(\.0)*", old["version"])
+    assert old["scores"] == pytest.approx(list(corpus_scores(SCORING_BAD, SCORING_REFS)))
+    paired = paired_bootstrap(SCORING_BAD, SCORING_GOOD, SCORING_REFS, n_samples=200)
+    ci = bootstrap_ci(SCORING_BAD, SCORING_REFS, 200)
+    assert old["paired"].keys() == paired.keys() == old["ci"].keys() == ci.keys()
+    for name in paired:
+        assert old["paired"][name] == pytest.approx(paired[name]) and old["ci"][name] == pytest.approx(list(ci[name]))
+    unversioned = {name: re.sub(r"\|version:[^|]*", "", sig) for name, sig in signatures(SCORING_REFS).items()}
+    assert {name: re.sub(r"\|version:[^|]*", "", sig) for name, sig in old["signatures"].items()} == unversioned
 
 
 def test_source_key_ignores_case_spacing_and_punctuation():
