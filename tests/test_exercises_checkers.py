@@ -276,44 +276,90 @@ def test_temperature_expected_values_agree_with_keras():
 
 
 def ngram_generator(text, order=4):
-    """A stand-in for the notebook's ``generate``: a character n-gram model of ``text`` sampled with temperature."""
+    """A stand-in for the notebook's ``generate``: a smoothed character n-gram model of ``text``, sampled from
+    softmax(log counts / T) as the GRU's logits are: nearly greedy at small T, nearly uniform at large T."""
     counts = collections.defaultdict(collections.Counter)
     for i in range(len(text) - order):
         counts[text[i : i + order]][text[i + order]] += 1
+    alphabet = sorted(set(text))
 
     def generate(prompt, length=300, temperature=0.5, top_k=None, seed=0):
         rng, out = np.random.default_rng(seed), prompt
         for _ in range(length):
-            following = counts.get(out[-order:]) or counts["the "]
-            weights = np.array(list(following.values()), dtype=float) ** (1 / temperature)
-            out += list(following)[rng.choice(len(following), p=weights / weights.sum())]
+            following = counts.get(out[-order:], {})
+            logits = np.log([following.get(ch, 0) + 0.01 for ch in alphabet]) / temperature
+            probs = np.exp(logits - logits.max())
+            out += alphabet[rng.choice(len(alphabet), p=probs / probs.sum())]
         return out[len(prompt) :]
 
     return generate
 
 
-def test_temperature_words(capsys):
+@pytest.fixture(scope="module")
+def temperature_solution():
+    """The notebook's hidden solution run with the stand-in ``generate``: its namespace."""
     text = rnn_course.load_alice().lower()
     namespace = {"text": text, "re": re, "generate": ngram_generator(text)}
     exec(hidden_solution_code("04_alice_gru_generator", "distinct_word_share ="), namespace)
+    return namespace
+
+
+def test_temperature_words(capsys, temperature_solution):
+    namespace = temperature_solution
+    text = namespace["text"]
     capsys.readouterr()
-    samples, real, distinct = (namespace[name] for name in ("samples_by_temperature", "real_word_share",
-                                                             "distinct_word_share"))
+    samples, real, distinct, sample_at = (namespace[name] for name in (
+        "samples_by_temperature", "real_word_share", "distinct_word_share", "sample_at"))
     check = lesson04.check_temperature_words
-    accepted(capsys, check, samples, real, distinct)
-    assert "не проценты" in rejected(capsys, check, samples, {t: 100 * v for t, v in real.items()}, distinct)
-    rejected(capsys, check, samples, distinct, real)  # the two shares swapped
+    accepted(capsys, check, samples, real, distinct, sample_at)
+    assert "не проценты" in rejected(capsys, check, samples, {t: 100 * v for t, v in real.items()}, distinct,
+                                     sample_at)
+    rejected(capsys, check, samples, distinct, real, sample_at)  # the two shares swapped
     split_words = {t: np.mean([w in namespace["book_words"] for w in sample.split()]) for t, sample in samples.items()}
-    assert "не сходится" in rejected(capsys, check, samples, split_words, distinct)  # words with punctuation
-    assert "совпадают" in rejected(capsys, check, {t: samples[0.3] for t in samples}, real, distinct)
+    assert "не сходится" in rejected(capsys, check, samples, split_words, distinct, sample_at)  # punctuation kept
+    assert "совпадают" in rejected(capsys, check, {t: samples[0.3] for t in samples}, real, distinct, sample_at)
     short = {t: sample[:250] for t, sample in samples.items()}  # as long as the samples of section 4
-    assert "не короче 300" in rejected(capsys, check, short, real, distinct)
+    assert "не короче 300" in rejected(capsys, check, short, real, distinct, sample_at)
     start = text.index("alice was beginning")
     book_piece = {**samples, 0.3: text[start : start + 400]}
-    assert "кусок самой книги" in rejected(capsys, check, book_piece, real, distinct)
+    assert "кусок самой книги" in rejected(capsys, check, book_piece, real, distinct, sample_at)
     section_4_keys = dict(zip((0.2, 0.5, 1.0, 1.5), samples.values(), strict=True))
-    assert "ровно (0.3, 0.7, 1.0, 1.5)" in rejected(capsys, check, section_4_keys, real, distinct)
-    assert "ещё не написан" in rejected(capsys, check, samples, ..., ...)
+    assert "ровно (0.3, 0.7, 1.0, 1.5)" in rejected(capsys, check, section_4_keys, real, distinct, sample_at)
+    assert "ещё не написан" in rejected(capsys, check, samples, ..., ..., sample_at)
+    assert "ещё не написан" in rejected(capsys, check, samples, real, distinct, ...)
+    assert "функция" in rejected(capsys, check, samples, real, distinct, samples)
+
+
+def shares_of(samples, book_words):
+    """The solution's two shares of each text: the answers that go with ``samples``."""
+    words = {t: re.findall(r"[a-z]+", sample) for t, sample in samples.items()}
+    return ({t: sum(w in book_words for w in ws) / len(ws) for t, ws in words.items()},
+            {t: len(set(ws)) / len(ws) for t, ws in words.items()})
+
+
+def test_temperature_words_rejects_texts_not_written_at_their_temperature(capsys, temperature_solution):
+    """The checker samples at each T itself: four texts at one T, swapped keys or a sampler that ignores T fail,
+    even with shares that match the texts given."""
+    namespace = temperature_solution
+    generate, book_words, sample_at = namespace["generate"], namespace["book_words"], namespace["sample_at"]
+    check = lesson04.check_temperature_words
+    capsys.readouterr()
+
+    one_temperature = {t: generate("alice", 300, temperature=0.7, seed=seed)  # four texts at T = 0.7
+                       for seed, t in enumerate((0.3, 0.7, 1.0, 1.5))}
+    assert "не тот текст" in rejected(capsys, check, one_temperature, *shares_of(one_temperature, book_words),
+                                      sample_at)
+
+    samples = namespace["samples_by_temperature"]
+    swapped = {**samples, 0.3: samples[1.5], 1.5: samples[0.3]}
+    assert "при T = 1.5" in rejected(capsys, check, swapped, *shares_of(swapped, book_words), sample_at)
+
+    def ignores_temperature(temperature):  # a new seed for each T, the temperature itself never used
+        return generate("alice", 300, temperature=0.7, seed=int(temperature * 100))
+
+    texts = {t: ignores_temperature(t) for t in samples}
+    assert "не следует за температурой" in rejected(capsys, check, texts, *shares_of(texts, book_words),
+                                                    ignores_temperature)
 
 
 # --- 06: receptive field and attention hits ------------------------------------------------------------

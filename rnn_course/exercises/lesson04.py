@@ -130,20 +130,54 @@ def _samples_problem(samples: dict, temperatures: Sequence[float], min_length: i
     return None
 
 
+PROBE_TEMPERATURES = (0.05, 100.0)  # nearly greedy and nearly uniform: any honest sampler tells them apart
+
+
+def _callback_problem(samples: dict, sample_at: Callable[[float], Any], temperatures: Sequence[float]) -> str | None:
+    """None if ``sample_at(T)`` writes ``samples[T]`` for every T and follows the temperature, else what is wrong."""
+    if not callable(sample_at):
+        return "sample_at — функция: sample_at(T) возвращает текст, сгенерированный при температуре T."
+    written = {}
+    for t in (*temperatures, *PROBE_TEMPERATURES):
+        try:
+            written[t] = sample_at(t)
+        except Exception as error:  # the student's bug, reported without a traceback
+            return f"sample_at({t}) завершилась ошибкой: {type(error).__name__}: {error}"
+        if not isinstance(written[t], str):
+            return f"sample_at({t}) вернула {type(written[t]).__name__}, а нужен текст (строка)."
+    for t in temperatures:
+        if written[t] != samples[t]:
+            other = next((u for u in temperatures if written[u] == samples[t]), None)
+            if other is not None:
+                return (f"под ключом T = {t} лежит текст, который sample_at пишет при T = {other}: ключ словаря — "
+                        "температура, при которой текст сгенерирован.")
+            return (f"samples_by_temperature[{t}] — не тот текст, что пишет sample_at({t}): сгенерируйте каждый "
+                    "текст при своей T той же функцией (одна затравка и один seed).")
+    low, high = (sample_word_shares(written[t])[1] for t in PROBE_TEMPERATURES)
+    if low < high + 0.3:
+        return (f"sample_at не следует за температурой: проверка вызвала её при T = {PROBE_TEMPERATURES[0]} и "
+                f"T = {PROBE_TEMPERATURES[1]}, и доли настоящих слов почти равны. Передайте T в generate "
+                "(temperature=T), а затравку и seed не меняйте.")
+    return None
+
+
 def check_temperature_words(
     samples: Any,
     real_share: Any,
     distinct_share: Any,
+    sample_at: Any,
     temperatures: Sequence[float] = (0.3, 0.7, 1.0, 1.5),
     min_length: int = 300,
 ) -> bool:
-    """04 (experiment): generated texts ``{T: text}`` and their shares of real and of distinct words.
+    """04 (experiment): generated texts ``{T: text}``, their shares of real and of distinct words, and the sampler.
 
-    The checker counts both shares itself, with its own word list read from the book, and makes sure the
-    texts are long enough, all different and not pieces of the book.
+    The checker calls ``sample_at(T)`` itself for every T (so texts written at one T, or under swapped keys, fail)
+    and at a nearly greedy and a nearly uniform T (so a sampler that ignores T fails); it counts both shares itself,
+    with its own word list read from the book, and makes sure the texts are long enough, all different and not
+    pieces of the book. Its own table is printed only after a right answer.
     """
     task = "цена температуры"
-    if any(answer is None or answer is Ellipsis for answer in (samples, real_share, distinct_share)):
+    if any(answer is None or answer is Ellipsis for answer in (samples, real_share, distinct_share, sample_at)):
         print_verdict(task, compare(None, 0, rtol=0, atol=0))
         return False
     named = {"samples_by_temperature": samples, "real_word_share": real_share, "distinct_word_share": distinct_share}
@@ -151,14 +185,15 @@ def check_temperature_words(
         if not isinstance(answer, dict) or set(answer) != set(temperatures):
             print_verdict(task, f"{name} — словарь с ключами ровно {tuple(temperatures)} (температуры).")
             return False
-    problem = _samples_problem(samples, temperatures, min_length)
+    problem = _samples_problem(samples, temperatures, min_length) or _callback_problem(samples, sample_at, temperatures)
     if problem is not None:
         print_verdict(task, problem)
         return False
     measured = []
     for t in temperatures:
         count, real, distinct = sample_word_shares(samples[t])
-        measured.append(f"   T = {t}: слов {count}, настоящих {real:.1%}, различных {distinct:.1%}")
+        measured.append(f"   T = {t}: {plural(count, 'слово', 'слова', 'слов')}, настоящих {real:.1%}, "
+                        f"различных {distinct:.1%}")
         for label, answer, share in (("настоящих", real_share[t], real), ("различных", distinct_share[t], distinct)):
             if problem is not None:
                 break
