@@ -68,31 +68,33 @@ def _figure(size, xlim, ylim, title, subtitle=None):
 def draw_unrolled_rnn(steps: int = 4) -> plt.Figure:
     """A recurrent cell drawn folded (with its loop) and unrolled over ``steps`` time steps.
 
-    The same U, W, V label every copy: the weights are shared across time.
+    Labels follow the course's notation: x_t → h_t through W_xh, h_{t-1} → h_t through W_hh, h_t → ŷ_t through
+    W_hy. The same three matrices label every copy: the weights are shared across time.
     """
+    w_xh, w_hh, w_hy = "$W_{xh}$", "$W_{hh}$", "$W_{hy}$"
     fig, ax = plt.subplots(figsize=(1.6 * (steps + 2), 3.4))
-    _box(ax, 0, 1, "$s$", "#cfe2f3")
+    _box(ax, 0, 1, "$h$", "#cfe2f3")
     _box(ax, 0, 0, "$x$", "#d9ead3")
-    _box(ax, 0, 2, "$o$", "#fce5cd")
-    _arrow(ax, (0, 0.3), (0, 0.7), "U")
-    _arrow(ax, (0, 1.3), (0, 1.7), "V")
-    _arrow(ax, (0.5, 0.85), (0.5, 1.15), connectionstyle="arc3,rad=2.8")  # the loop: s feeds itself
-    ax.text(1.0, 1.0, "W", fontsize=12, color="darkred", va="center")
-    ax.text(1.55, 1, "=", fontsize=24, ha="center", va="center")
+    _box(ax, 0, 2, r"$\hat y$", "#fce5cd")
+    _arrow(ax, (0, 0.3), (0, 0.7), w_xh)
+    _arrow(ax, (0, 1.3), (0, 1.7), w_hy)
+    _arrow(ax, (0.5, 0.85), (0.5, 1.15), connectionstyle="arc3,rad=2.8")  # the loop: h feeds itself
+    ax.text(0.95, 1.0, w_hh, fontsize=12, color=_ACCENT, va="center")
+    ax.text(1.75, 1, "=", fontsize=24, ha="center", va="center")
     for t in range(steps):
-        x = 2.6 + 1.6 * t
+        x = 2.8 + 1.6 * t
         name = f"t{'-1' if t == 0 else '' if t == 1 else f'+{t - 1}'}"
-        _box(ax, x, 1, f"$s_{{{name}}}$", "#cfe2f3")
+        _box(ax, x, 1, f"$h_{{{name}}}$", "#cfe2f3")
         _box(ax, x, 0, f"$x_{{{name}}}$", "#d9ead3")
-        _box(ax, x, 2, f"$o_{{{name}}}$", "#fce5cd")
-        _arrow(ax, (x, 0.3), (x, 0.7), "U")
-        _arrow(ax, (x, 1.3), (x, 1.7), "V")
-        _arrow(ax, (x - 1.15, 1), (x - 0.45, 1), "W" if t else None, offset=(-0.1, 0.17))
-    ax.set_xlim(-0.8, 2.6 + 1.6 * steps - 0.5)
+        _box(ax, x, 2, f"$\\hat y_{{{name}}}$", "#fce5cd")
+        _arrow(ax, (x, 0.3), (x, 0.7), w_xh)
+        _arrow(ax, (x, 1.3), (x, 1.7), w_hy)
+        _arrow(ax, (x - 1.15, 1), (x - 0.45, 1), w_hh if t else None, offset=(0, 0.22), ha="center")
+    ax.set_xlim(-0.8, 2.8 + 1.6 * steps - 0.2)
     ax.set_ylim(-0.5, 2.5)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("Развёртка RNN во времени: одни и те же U, W, V на каждом шаге")
+    ax.set_title("Развёртка RNN во времени: одни и те же $W_{xh}$, $W_{hh}$, $W_{hy}$ на каждом шаге")
     return fig
 
 

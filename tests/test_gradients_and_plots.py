@@ -53,8 +53,11 @@ def test_input_gradient_on_jax_backend():
 def test_unrolled_figure_labels_every_step():
     figure = draw_unrolled_rnn(steps=3)
     labels = [t.get_text() for t in figure.axes[0].texts]
-    assert labels.count("U") == 4 and labels.count("V") == 4  # folded cell + 3 copies share U and V
-    assert "$s_{t}$" in labels and "$x_{t+1}$" in labels
+    # the course's notation (01's formulas, 02): the folded cell and 3 copies share W_xh and W_hy, the loop and the
+    # 2 links between copies carry W_hh
+    assert labels.count("$W_{xh}$") == 4 and labels.count("$W_{hy}$") == 4 and labels.count("$W_{hh}$") == 3
+    assert "$h_{t}$" in labels and "$x_{t+1}$" in labels and r"$\hat y_{t}$" in labels
+    assert not {"U", "V", "W"} & set(labels) and not any("s_" in label for label in labels)
 
 
 @pytest.mark.parametrize(("draw", "labels"), [
