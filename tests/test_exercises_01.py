@@ -53,19 +53,35 @@ def test_rnn_step_not_written(capsys):
 
 
 @pytest.mark.parametrize(
-    ("answer", "right"),
+    ("answer", "right", "hint"),
     [
-        (4 * 64 * (100 + 64 + 1), True),
-        (4 * 64 * (100 + 64), False),  # forgot the bias
-        (3 * 64 * (100 + 64 + 1), False),  # three gates only
-        (64 * (100 + 64 + 1), False),  # a SimpleRNN
-        (4 * (100 * 64 + 64 * 64 + 1), False),  # one bias per gate instead of per unit
-        (None, False),
+        (4 * 64 * (100 + 64 + 1), True, None),
+        (float(4 * 64 * (100 + 64 + 1)), True, None),
+        (4 * 64 * (100 + 64), False, "смещения"),  # forgot the bias
+        (3 * 64 * (100 + 64 + 1), False, "четыре блока"),  # three blocks instead of four
+        (3 * 64 * (100 + 64 + 2), False, "формула GRU"),  # GRU's formula
+        (64 * (100 + 64 + 1), False, "SimpleRNN"),  # one block: a SimpleRNN
+        (4 * 64 * 100, False, "только входные веса"),  # kernel only
+        (64 * 100, False, "одного блока"),  # W_xh of one block only
+        (4 * 64 * (100 + 1), False, "рекуррентных весов"),  # no recurrent weights
+        (4 * (100 * 64 + 64 * 64 + 1), False, "одно на блок"),  # one bias per gate instead of per unit
+        (4 * 64 * (100 + 64 + 1) + 1, False, None),  # off by one: no hint, just the verdict
+        (None, False, None),
     ],
 )
-def test_lstm_params(answer, right, capsys):
+def test_lstm_params(answer, right, hint, capsys):
     assert check_lstm_params(answer) is right
-    assert ("✅" if right else "❌") in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert ("✅" if right else "❌") in out
+    if hint:
+        assert "Подсказка" not in out and hint in out, out
+
+
+def test_lstm_param_hints_never_hint_at_the_right_answer():
+    from rnn_course.exercises.lesson01 import lstm_param_hints
+
+    for units, size in ((64, 100), (32, 10), (16, 3)):
+        assert 4 * units * (size + units + 1) not in lstm_param_hints(units, size)
 
 
 @pytest.mark.parametrize(
@@ -103,6 +119,7 @@ class MarkReader(keras.Sequential):
 
 FAILS_FROM_16 = {8: MarkReader(12), 16: MarkReader(12), 32: MarkReader(12)}
 NEVER_FAILS = {8: MarkReader(), 16: MarkReader(), 32: MarkReader()}
+UNDER_TRAINED = {8: MarkReader(4), 16: MarkReader(4), 32: MarkReader(4)}  # fitted for a batch: chance everywhere
 
 
 @pytest.mark.parametrize(
@@ -118,6 +135,9 @@ NEVER_FAILS = {8: MarkReader(), 16: MarkReader(), 32: MarkReader()}
         ({T: MarkReader(12, trained=False) for T in (8, 16, 32)}, 16, False),  # models never fitted
         ({T: MarkReader(12, keras.layers.LSTM(32)) for T in (8, 16, 32)}, 16, False),  # LSTM, not SimpleRNN
         ({T: MarkReader(12, keras.layers.SimpleRNN(67)) for T in (8, 16, 32)}, 16, False),  # the other SimpleRNN
+        (UNDER_TRAINED, 8, False),  # under-trained models "fail" at the first length
+        (UNDER_TRAINED, 16, False),
+        (UNDER_TRAINED, None, False),
         (..., ..., False),
     ],
 )
@@ -145,3 +165,12 @@ def test_failing_length_near_the_threshold_accepts_both_readings(capsys):
     near = {8: Constant(1.0), 16: Constant(0.52), 32: Constant(0.2)}
     assert check_failing_length(near, 16) and check_failing_length(near, 32)
     assert not check_failing_length(near, 8)
+
+
+def test_failing_length_requires_the_shortest_model_to_have_learned(capsys):
+    """An under-trained T = 8 model (0.85 on lags ≤ 5) is rejected with a message, whatever the answer."""
+    half_trained = {8: Constant(0.85), 16: Constant(0.2), 32: Constant(0.2)}
+    for answer in (8, 16, None):
+        assert not check_failing_length(half_trained, answer)
+        assert "ещё не обучилась" in capsys.readouterr().out
+    assert check_failing_length({8: Constant(0.95), 16: Constant(0.2), 32: Constant(0.2)}, 16)

@@ -37,14 +37,39 @@ def check_rnn_output_shapes(with_sequences: Any, without_sequences: Any) -> bool
     return bool(right)
 
 
+def lstm_param_hints(units: int = 64, input_size: int = 100) -> dict[int, str]:
+    """01: counts that common wrong formulas give for ``LSTM(units)`` on inputs of size ``input_size``, with a hint."""
+    d, h = input_size, units
+    return {
+        4 * h * (d + h): "не забыли ли вы смещения: в каждом из 4 блоков у каждого нейрона своё смещение (+1).",
+        3 * h * (d + h + 1): "у LSTM четыре блока (вентили i, f, o и кандидат c̃), а не три: три — у GRU.",
+        3 * h * (d + h + 2): "это формула GRU (три блока, два набора смещений); у LSTM блоков четыре, смещение одно.",
+        h * (d + h + 1): "так считается SimpleRNN: у LSTM таких блоков четыре.",
+        4 * h * d: "это только входные веса W (kernel): добавьте рекуррентные U (recurrent_kernel) и смещения.",
+        h * d: "это только входные веса одного блока (d·h): у LSTM 4 блока, и в каждом ещё U и смещения.",
+        4 * h * (d + 1): "не хватает рекуррентных весов U: h_{t-1} тоже входит в каждый блок (h·h весов на блок).",
+        4 * (d * h + h * h + 1): "смещение — у каждого нейрона блока, а не одно на блок: 4·h смещений.",
+        4 * h * (d + h + 2): "у LSTM один набор смещений на блок (два — у GRU с reset_after=True).",
+    }
+
+
 def check_lstm_params(answer: Any, units: int = 64, input_size: int = 100) -> bool:
-    """01: trainable parameters of ``LSTM(units)`` on inputs of size ``input_size``, counted by Keras here."""
+    """01: trainable parameters of ``LSTM(units)`` on inputs of size ``input_size``, counted by Keras here.
+
+    A count that a common wrong formula gives (no bias, three blocks, only ``kernel``, …) gets a hint.
+    """
     import keras
 
+    task = f"параметры LSTM({units}) на входе размера {input_size}"
     model = keras.Sequential([keras.Input((None, input_size)), keras.layers.LSTM(units)])
-    if isinstance(answer, float) and answer.is_integer():
+    expected = model.count_params()
+    if isinstance(answer, (float, np.floating)) and float(answer).is_integer():
         answer = int(answer)
-    return check_value(f"параметры LSTM({units}) на входе размера {input_size}", answer, model.count_params())
+    hint = lstm_param_hints(units, input_size).get(answer) if isinstance(answer, (int, np.integer)) else None
+    if hint and answer != expected:
+        print_verdict(task, f"получено {answer}, а ожидалось другое число: {hint}")
+        return False
+    return check_value(task, answer, expected, rtol=0, atol=0.5)
 
 
 def rnn_step_cases(seed: int = 3) -> list[tuple[np.ndarray, ...]]:
@@ -78,6 +103,9 @@ def check_rnn_step(rnn_step: Callable[..., Any]) -> bool:
     return check_function("шаг SimpleRNN", rnn_step, keras_rnn_step, rnn_step_cases(), atol=1e-5)
 
 
+LEARNED = 0.9  # accuracy on lags ≤ 5 that the shortest length's model must reach: SimpleRNN(32) solves T = 8
+
+
 def short_lag_accuracy(model: Any, length: int, symbols: int = 4, n: int = 1000, seed: int = 0) -> float:
     """Accuracy of a trained 01 memory model on the checker's own sequences of ``length`` marked at lags 1..5.
 
@@ -97,7 +125,9 @@ def check_failing_length(short_lag_models: Any, failing_length: Any, lengths: Se
     """01 (experiment): SimpleRNN models trained at several lengths, and the first length that fails short lags.
 
     The checker measures each model itself, on its own test sequences (lags ≤ 5), so typed-in accuracies
-    cannot pass; ``failing_length`` must be the smallest length where that accuracy is below 0.5 (or ``None``).
+    cannot pass. The model of the shortest length must have learned (≥ ``LEARNED`` on lags ≤ 5): under-trained models
+    all sit at chance and would make the first length "fail". ``failing_length`` must be the smallest length where
+    that accuracy is below 0.5 (or ``None``).
     """
     task = "где SimpleRNN сдаётся"
     if short_lag_models is None or short_lag_models is Ellipsis:
@@ -114,6 +144,12 @@ def check_failing_length(short_lag_models: Any, failing_length: Any, lengths: Se
     measured = {length: short_lag_accuracy(short_lag_models[length], length) for length in lengths}
     print("точность ваших моделей на лагах ≤ 5 (свои тестовые данные проверки):",
           {length: round(value, 2) for length, value in measured.items()})
+    shortest = min(lengths)
+    if measured[shortest] < LEARNED:
+        print_verdict(task, f"модель для T = {shortest} ещё не обучилась: на лагах ≤ 5 точность "
+                            f"{measured[shortest]:.2f}, а нужна не ниже {LEARNED}. Обучайте каждую модель до "
+                            "остановки (stop_when_solved) или MEMORY_EPOCHS эпох: иначе «сдаётся» недоученная сеть.")
+        return False
     if failing_length is Ellipsis:
         print_verdict(task, "впишите в failing_length наименьшую длину с точностью ниже 0.5 (или None).")
         return False
