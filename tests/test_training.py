@@ -1,12 +1,22 @@
-"""utils.training: one line per epoch, progress of loops, resumable full-profile training."""
+"""rnn_course.training: one line per epoch, progress of loops, resumable full-profile training."""
+
+import re
 
 import keras
 import numpy as np
 import pytest
 from keras import layers
 
-from utils import setup
-from utils.training import EpochLog, checkpoint_dir, fit_callbacks, forget_checkpoint, jit_compile, progress
+from rnn_course import setup
+from rnn_course.training import (
+    EpochLog,
+    checkpoint_dir,
+    duration,
+    fit_callbacks,
+    forget_checkpoint,
+    jit_compile,
+    progress,
+)
 
 X = np.random.default_rng(0).normal(size=(64, 3)).astype("float32")
 Y = X.sum(axis=1, keepdims=True)
@@ -31,6 +41,98 @@ def test_one_line_mode_overwrites_and_keeps_times(capsys):
     out = capsys.readouterr().out
     assert out.count("\r") == 2 and out.endswith("\n") and out.count("\n") == 1
     assert len(log.epoch_seconds) == 2 and all(s >= 0 for s in log.epoch_seconds)
+
+
+class SlowStep(keras.callbacks.Callback):
+    """Each training step "lasts" ``seconds`` on a fake clock, which EpochLog reads instead of the real one."""
+
+    def __init__(self, seconds, first_seconds=None):
+        super().__init__()
+        self.seconds, self.first_seconds, self.now = seconds, first_seconds or seconds, 0.0
+
+    def on_train_batch_end(self, batch, logs=None):  # not async_safe: Keras calls it in order on any backend
+        self.now += self.first_seconds if self.now == 0 else self.seconds
+
+    def clock(self):
+        return self.now
+
+
+def fit_slowly(seconds_per_step, batch_size, one_line=False, epochs=2, first_step=None):
+    step = SlowStep(seconds_per_step, first_step)
+    log = EpochLog("tiny", one_line=one_line, clock=step.clock)
+    tiny_model().fit(X, Y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[step, log])
+    return log
+
+
+def as_a_terminal_shows(out):
+    """What remains on screen: «\\r» goes back to the line's start and the next text overwrites what it covers."""
+    lines = []
+    for line in out.split("\n"):
+        screen = ""
+        for text in line.split("\r"):
+            screen = text + screen[len(text):]
+        lines.append(screen.rstrip())
+    return "\n".join(lines)
+
+
+def test_a_short_epoch_shows_no_progress(capsys):
+    fit_slowly(seconds_per_step=3, batch_size=8)  # 8 steps: 24 s an epoch
+    out = capsys.readouterr().out
+    assert "батч" not in out and "\r" not in out and len(out.splitlines()) == 2
+
+
+def test_a_long_epoch_prints_a_few_progress_lines_in_a_log(capsys):
+    log = fit_slowly(seconds_per_step=10, batch_size=1)  # 64 steps: 640 s an epoch
+    lines = capsys.readouterr().out.splitlines()
+    # lines after 30, 60, 120 and 240 s, then nothing more: a CI log gets at most 4 per epoch
+    assert [re.search(r"батч (\d+)/", line)[1] if "батч" in line else "end" for line in lines] == \
+        ["3", "6", "12", "24", "end"] * 2
+    assert lines[0] == "tiny: эпоха 1/2 · батч 3/64 · 30 с · осталось ≈ 10 мин 10 с"  # 61 batches × 10 s
+    assert lines[3] == "tiny: эпоха 1/2 · батч 24/64 · 4 мин · осталось ≈ 6 мин 40 с"
+    assert lines[4].startswith("tiny: эпоха 1/2 · 640.0 с · loss ") and log.epoch_seconds == [640.0, 640.0]
+    assert lines[5].startswith("tiny: эпоха 2/2 · батч 3/64 · 30 с")
+
+
+def test_time_left_is_measured_after_the_first_step(capsys):
+    fit_slowly(seconds_per_step=10, batch_size=1, epochs=1, first_step=100)  # the first step compiles the model
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "tiny: эпоха 1/1 · батч 1/64 · 1 мин 40 с"  # no pace known yet
+    assert lines[1] == "tiny: эпоха 1/1 · батч 11/64 · 3 мин 20 с · осталось ≈ 8 мин 50 с"  # 53 batches × 10 s
+
+
+def test_in_a_notebook_progress_is_rewritten_in_place(capsys, monkeypatch):
+    monkeypatch.setattr("rnn_course.training._rewrites_in_place", lambda: True)  # as in a Jupyter kernel
+    fit_slowly(seconds_per_step=10, batch_size=1)
+    out = capsys.readouterr().out
+    first_epoch = out.split("\n")[0].split("\r")
+    # a new text every 30 s (batches 3, 6, …, 63) on one line, then the epoch's own line over it
+    assert [re.search(r"батч (\d+)/", text)[1] for text in first_epoch[1:-1]] == [str(n) for n in range(3, 64, 3)]
+    assert first_epoch[-2].rstrip() == "tiny: эпоха 1/2 · батч 63/64 · 10 мин 30 с · осталось ≈ 10 с"
+    shown = as_a_terminal_shows(out).splitlines()  # also what a saved notebook keeps
+    assert len(shown) == 2 and all(re.fullmatch(r"tiny: эпоха ./2 · 640\.0 с · loss \S+", line) for line in shown)
+
+
+def test_one_line_sweeps_keep_one_line_with_long_epochs(capsys):
+    fit_slowly(seconds_per_step=10, batch_size=1, one_line=True)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.count("\r") == 2 * (4 + 1)  # a log: 4 progress texts an epoch, as above
+    assert re.fullmatch(r"tiny: эпоха 2/2 · 640\.0 с · loss \S+\n", as_a_terminal_shows(out))
+
+
+def test_progress_without_a_known_number_of_batches(capsys):
+    times = iter([0.0, 5.0, 95.0])
+    log = EpochLog("gen", clock=lambda: next(times))
+    log.set_params({"epochs": 5, "steps": None})  # a generator without len()
+    log.on_train_begin()
+    log.on_epoch_begin(0)
+    log.on_train_batch_end(0)
+    log.on_train_batch_end(6)
+    assert capsys.readouterr().out == "gen: эпоха 1/5 · батч 7 · 1 мин 35 с\n"
+
+
+def test_duration_in_russian_units():
+    assert [duration(s) for s in (0.4, 31, 60, 70, 3600, 3900.2)] == ["0 с", "31 с", "1 мин", "1 мин 10 с", "1 ч",
+                                                                       "1 ч 5 мин"]
 
 
 def test_quick_keeps_no_checkpoints(tmp_path, monkeypatch):
@@ -84,14 +186,14 @@ def test_progress_yields_everything(capsys):
 
 
 def test_jit_compile_only_for_tensorflow_on_cpu(monkeypatch):
-    monkeypatch.setattr("utils.training.accelerator", lambda: None)
+    monkeypatch.setattr("rnn_course.training.accelerator", lambda: None)
     monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
     assert jit_compile() == "auto"
     monkeypatch.setattr(keras.backend, "backend", lambda: "torch")
     assert jit_compile() == "auto"  # True would switch on torch.compile
     monkeypatch.setattr(keras.backend, "backend", lambda: "tensorflow")
     assert jit_compile() is True
-    monkeypatch.setattr("utils.training.accelerator", lambda: "NVIDIA H200")
+    monkeypatch.setattr("rnn_course.training.accelerator", lambda: "NVIDIA H200")
     assert jit_compile() == "auto"  # cuDNN's LSTM/GRU cannot be compiled by XLA
 
 
