@@ -66,7 +66,7 @@ def not_written(*args):
     raise NotImplementedError
 
 
-# --- 02: tanh', BPTT step, GRU step, GRU parameters -----------------------------------------------
+# --- 02: tanh', BPTT step, GRU step, a GRU that remembers -----------------------------------------------
 
 
 def test_tanh_grad(capsys):
@@ -140,15 +140,25 @@ def test_gru_step(capsys):
     assert "ещё не написан" in rejected(capsys, lesson02.check_gru_step, not_written)
 
 
-def test_gru_params(capsys):
-    assert lesson02.gru_layer_params(32, 10) == 3 * 32 * (10 + 32 + 2)
-    context = {}
-    exec(hidden_solution_code("02_rnn_from_scratch", "gru_params_answer ="), context)
-    accepted(capsys, lesson02.check_gru_params, context["gru_params_answer"])
-    assert "reset_after" in rejected(capsys, lesson02.check_gru_params, 3 * 32 * (10 + 32 + 1))
-    assert "LSTM" in rejected(capsys, lesson02.check_gru_params, 4 * 32 * (10 + 32 + 1))
-    rejected(capsys, lesson02.check_gru_params, 3 * (10 * 32 + 32 * 32))
-    assert "ещё не написан" in rejected(capsys, lesson02.check_gru_params, ...)
+def gru_bias(units, value, block=0, row=0):
+    """A GRU bias (2, 3H) that is zero except one block (0 = z, 1 = r, 2 = h̃) of one row."""
+    bias = np.zeros((2, 3 * units))
+    bias[row, block * units : (block + 1) * units] = value
+    return bias
+
+
+def test_memory_bias(capsys):
+    accepted(capsys, lesson02.check_memory_bias, solution("02_rnn_from_scratch", "memory_bias"))
+    accepted(capsys, lesson02.check_memory_bias, lambda units: gru_bias(units, 20.0, row=1))  # z's recurrent bias
+    for wrong in (
+        lambda units: gru_bias(units, 0.0),  # Keras's initial bias: the GRU forgets h_0 within a few steps
+        lambda units: gru_bias(units, 20.0, block=1),  # the reset gate opened instead of the update gate
+        lambda units: gru_bias(units, -20.0),  # z ≈ 0: the state is replaced by the candidate at every step
+        lambda units: gru_bias(units, 5.0),  # the right gate, but inputs and h still move it: drift ≈ 1
+    ):
+        assert "вентиль" in rejected(capsys, lesson02.check_memory_bias, wrong)
+    assert "(2, 12)" in rejected(capsys, lesson02.check_memory_bias, lambda units: np.full(3 * units, 20.0))
+    assert "ещё не написан" in rejected(capsys, lesson02.check_memory_bias, not_written)
 
 
 def exact_adder(hidden=3, k=20.0):
@@ -182,7 +192,9 @@ def test_adder_sizes_hand_built(capsys):
     assert "init_params(1" in rejected(capsys, lesson02.check_adder_sizes, exact, 1)
     assert "словарь весов" in rejected(capsys, lesson02.check_adder_sizes, {1: 0.0, 2: 0.5, 3: 1.0, 4: 1.0}, 3)
     assert "ровно для H" in rejected(capsys, lesson02.check_adder_sizes, {h: by_size[h] for h in (1, 2, 3)}, 3)
-    assert "ни одна сеть" in rejected(capsys, lesson02.check_adder_sizes, {h: untrained_adder(h) for h in by_size}, 4)
+    # zero weights: the hidden neurons stay identical under SGD, so none of the networks can ever learn to add
+    zeros = {h: {name: np.zeros_like(w) for name, w in untrained_adder(h).items()} for h in (1, 2, 3, 4)}
+    assert "ни одна сеть" in rejected(capsys, lesson02.check_adder_sizes, zeros, 4)
     assert "ещё не написан" in rejected(capsys, lesson02.check_adder_sizes, ..., ...)
     assert "впишите" in rejected(capsys, lesson02.check_adder_sizes, by_size, ...)
 
@@ -205,6 +217,11 @@ def test_adder_sizes_notebook_solution(capsys):
     rejected(capsys, lesson02.check_adder_sizes, by_size, 2)  # the 52 % of H = 2 taken for «learns»
     wrong_sizes = {**by_size, 2: by_size[3]}  # a network put under the wrong size
     assert "init_params(2" in rejected(capsys, lesson02.check_adder_sizes, wrong_sizes, 2)
+    # under-trained networks: H = 3 stopped after 300 steps (52 % of sums) or never trained, so H = 4 looks smallest
+    train_adder = namespace["train_adder"]
+    for steps in (300, 0):
+        under_trained = {**by_size, 3: train_adder(3, steps)}
+        assert "H = 3 не доучена" in rejected(capsys, lesson02.check_adder_sizes, under_trained, 4)
 
 
 # --- 04: windows and temperature ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Checkers of notebook 02's exercises: tanh's derivative, a BPTT step, a GRU step and its parameters, the adder."""
+"""Checkers of notebook 02's exercises: tanh's derivative, a BPTT step, a GRU step, a GRU that remembers, the adder."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import numpy as np
 
 from .common import (
     check_cases,
-    check_value,
     compare,
     is_numeric,
     print_verdict,
@@ -130,31 +129,63 @@ def check_gru_step(func: Callable[..., Any]) -> bool:
     )
 
 
-def gru_layer_params(units: int = 32, input_dim: int = 10) -> int:
-    """Trainable parameters of ``keras.layers.GRU(units)`` on inputs of size ``input_dim``, as Keras counts them."""
+MEMORY_STEPS = 100  # the GRU of the "remembering" exercise must keep its state this many steps
+MEMORY_TOLERANCE = 0.02  # largest allowed change of any state component over those steps
+
+
+def gru_state_drift(bias: np.ndarray, units: int, seed: int, input_dim: int = 3, batch: int = 8) -> float:
+    """Largest |h_T − h_0| of ``keras.layers.GRU(units)`` with random kernels, the given ``bias`` and random inputs.
+
+    The initial state h_0 is random and non-zero, so a GRU that forgets (h_T → its candidate) moves far from it.
+    """
     import keras
 
-    layer = keras.layers.GRU(units)
+    rng = np.random.default_rng(seed)
+    layer = keras.layers.GRU(units)  # Keras default: reset_after=True, bias (2, 3H), blocks z, r, h̃
     layer.build((None, None, input_dim))
-    return int(layer.count_params())
+    kernel = rng.normal(0, 0.5, (input_dim, 3 * units)).astype("float32")
+    recurrent_kernel = rng.normal(0, 0.5, (units, 3 * units)).astype("float32")
+    layer.set_weights([kernel, recurrent_kernel, np.asarray(bias, dtype="float32")])
+    h0 = rng.uniform(-0.9, 0.9, (batch, units)).astype("float32")
+    x = rng.normal(size=(batch, MEMORY_STEPS, input_dim)).astype("float32")
+    h_last = keras.ops.convert_to_numpy(layer(x, initial_state=[h0]))
+    return float(np.max(np.abs(h_last - h0)))
 
 
-_GRU32_HINTS = {
-    3 * 32 * (10 + 32 + 1): "так считается GRU с reset_after=False (одно смещение на блок); в Keras по умолчанию "
-    "reset_after=True, и смещений два набора.",
-    4 * 32 * (10 + 32 + 1): "это формула LSTM (4 блока), а у GRU блоков три.",
-    3 * 32 * (10 + 32): "не забыли ли вы смещения?",
-    32 * (10 + 32 + 1): "это SimpleRNN; у GRU три блока: z, r и h̃.",
-}
+def check_memory_bias(func: Callable[[int], Any], sizes: Sequence[int] = (4, 7)) -> bool:
+    """Notebook 02: ``func(units)`` returns a GRU ``bias`` (2, 3·units) that keeps the state for MEMORY_STEPS steps.
 
-
-def check_gru_params(answer: Any) -> bool:
-    """Notebook 02: parameters of ``GRU(32)`` on inputs of size 10; the layer is built here, not in the notebook."""
-    expected = gru_layer_params(32, 10)
-    if isinstance(answer, (int, np.integer)) and answer != expected and int(answer) in _GRU32_HINTS:
-        print_verdict("параметры GRU(32)", f"получено {answer}, а ожидалось другое число: {_GRU32_HINTS[int(answer)]}")
-        return False
-    return check_value("параметры GRU(32)", answer, expected, rtol=0, atol=0.5)
+    Measured on Keras's own GRU layer with random kernels, inputs and initial states (several sizes and seeds).
+    """
+    task = "GRU, который помнит"
+    hint = ("вспомните формулу h_t = z·h_{t−1} + (1 − z)·h̃_t: какой вентиль должен быть ≈ 1, в каком блоке "
+            "(порядок блоков z, r, h̃) и в какой строке bias он стоит? Входы и h тоже сдвигают вентиль — "
+            "смещение должно их перекрывать.")
+    for number, units in enumerate(sizes, start=1):
+        try:
+            bias = func(units)
+        except NotImplementedError:
+            bias = None
+        except Exception as error:  # the student's bug, reported without a traceback
+            print_verdict(task, f"функция завершилась ошибкой при H = {units}: {type(error).__name__}: {error}")
+            return False
+        if bias is None or bias is Ellipsis:
+            print_verdict(task, compare(None, 0, rtol=0, atol=0))
+            return False
+        if not is_numeric(bias) or np.shape(bias) != (2, 3 * units):
+            print_verdict(task, f"при H = {units} нужен массив формы (2, {3 * units}), как bias слоя GRU "
+                                f"(строка 0 — входная часть, строка 1 — рекуррентная); получено {np.shape(bias)}.")
+            return False
+        if not np.all(np.isfinite(np.asarray(bias, dtype=float))):
+            print_verdict(task, "в смещениях есть NaN или бесконечность.")
+            return False
+        drift = max(gru_state_drift(bias, units, seed=100 * number + trial) for trial in range(2))
+        if drift >= MEMORY_TOLERANCE:
+            print_verdict(task, f"при H = {units} за {MEMORY_STEPS} шагов состояние изменилось на {drift:.3f} "
+                                f"(нужно меньше {MEMORY_TOLERANCE}): {hint}")
+            return False
+    print_verdict(task, None)
+    return True
 
 
 _ADDER_WEIGHTS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
@@ -181,6 +212,42 @@ def adder_accuracy(params: dict, bits: int, n: int = 2000, seed: int = 0) -> flo
     return float(right.mean())
 
 
+def train_adder_further(params: dict, steps: int = 1500, seed: int = 0, learning_rate: float = 0.5,
+                        batch: int = 32) -> dict:
+    """A copy of a 02 adder trained ``steps`` more SGD steps on the checker's own random 8-bit pairs.
+
+    The checker's own BPTT (sigmoid RNN, binary cross-entropy summed over steps, averaged over the batch), with
+    the notebook's step and batch: an adder that learns here was not trained to convergence.
+    """
+    shapes = {"W_xh": (2, -1), "W_hh": np.shape(params["W_hh"]), "b_h": (-1,), "W_hy": (-1, 1), "b_y": (1,)}
+    p = {name: np.array(params[name], dtype=float).reshape(shape) for name, shape in shapes.items()}
+    rng = np.random.default_rng(seed)
+    shifts = np.arange(9)
+    for _ in range(steps):
+        a, b = rng.integers(0, 256, (2, batch))
+        x = np.stack([(a[:, None] >> shifts) & 1, (b[:, None] >> shifts) & 1], axis=-1).astype(float)
+        y = (((a + b)[:, None] >> shifts) & 1).astype(float)
+        with np.errstate(over="ignore"):
+            hs = [np.zeros((batch, p["W_hh"].shape[0]))]
+            for t in range(9):
+                hs.append(_sigmoid(x[:, t] @ p["W_xh"] + hs[-1] @ p["W_hh"] + p["b_h"]))
+            y_hat = _sigmoid(np.stack(hs[1:], axis=1) @ p["W_hy"] + p["b_y"])[..., 0]
+        delta_y = (y_hat - y) / batch
+        grads = {name: np.zeros_like(value) for name, value in p.items()}
+        grads["b_y"] += delta_y.sum()
+        dh_future = np.zeros_like(hs[0])
+        for t in reversed(range(9)):
+            grads["W_hy"] += hs[t + 1].T @ delta_y[:, t : t + 1]
+            delta_h = (delta_y[:, t : t + 1] @ p["W_hy"].T + dh_future) * hs[t + 1] * (1 - hs[t + 1])
+            grads["W_xh"] += x[:, t].T @ delta_h
+            grads["W_hh"] += hs[t].T @ delta_h
+            grads["b_h"] += delta_h.sum(axis=0)
+            dh_future = delta_h @ p["W_hh"].T
+        for name in p:
+            p[name] -= learning_rate * grads[name]
+    return p
+
+
 def _adder_shape_problem(size: Any, params: Any) -> str | None:
     """None if ``params`` are the weights of an adder with ``size`` hidden neurons, else what is wrong (Russian)."""
     if not isinstance(params, dict) or any(name not in params for name in _ADDER_WEIGHTS):
@@ -200,7 +267,9 @@ def check_adder_sizes(params_by_size: Any, smallest: Any, sizes: Sequence[int] =
     """02 (experiment): trained adders ``{H: params}`` and the smallest H that adds (≥ 0.99 on 8 and 32 bits).
 
     The checker measures every network itself, on its own random additions (:func:`adder_accuracy`),
-    so the answer must agree with what the student's own networks do, not with a number typed in.
+    so the answer must agree with what the student's own networks do, not with a number typed in; and it trains
+    each network that does not add 1500 steps further (:func:`train_adder_further`): one that then adds was
+    under-trained, and an answer built on it is rejected.
     """
     task = "сколько нейронов нужно сумматору"
     if params_by_size is None or params_by_size is Ellipsis:
@@ -219,8 +288,14 @@ def check_adder_sizes(params_by_size: Any, smallest: Any, sizes: Sequence[int] =
         accuracy = {bits: adder_accuracy(params_by_size[size], bits) for bits in (8, 32)}
         works[size] = min(accuracy.values()) >= 0.99
         measured.append(f"   H = {size}: верны {accuracy[8]:.1%} случайных 8-битных сумм, {accuracy[32]:.1%} 32-битных")
+    # a network that does not add must have stopped learning, not have been stopped early
+    under_trained = [size for size in sizes
+                     if not works[size] and adder_accuracy(train_adder_further(params_by_size[size]), 8) >= 0.99]
     problem = None
-    if smallest is None or smallest is Ellipsis:
+    if under_trained:
+        problem = (f"сеть с H = {under_trained[0]} не доучена: ещё 1500 шагов SGD (тот же шаг и батч) — и она "
+                   "складывает. Обучайте каждую сеть столько шагов, сколько сказано в задании (STEPS // 2).")
+    elif smallest is None or smallest is Ellipsis:
         problem = "впишите в smallest_working_size наименьшее H, при котором сеть складывает."
     elif not any(works.values()):
         problem = (f"ни одна сеть не складывает, даже с H = {max(sizes)}: проверьте цикл обучения "
