@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -80,14 +82,40 @@ NORMALIZED_SCORE_CASES = [
 ]
 
 
-def check_normalized_score(func: Callable[[Sequence[float], float], float]) -> bool:
-    """Check the student's ``normalized_score(log_probs, alpha)`` against values worked out by hand
-    (:data:`NORMALIZED_SCORE_CASES`: several lengths, α = 0, 0.5, 0.7, 1, 2); print a Russian verdict."""
+SHORT, LONG = [-0.5], [-0.1, -0.1, -0.1, -0.3]  # the exercise's two translations
+TIE_ALPHA = float(np.log(np.sum(LONG) / np.sum(SHORT)) / np.log(len(LONG)))  # 0.6 / 4^α = 0.5: 4^α = 1.2
 
+
+def _tie_problem(func: Callable[[Sequence[float], float], float], tie_alpha: object) -> str | None:
+    """None if ``tie_alpha`` is the α at which SHORT and LONG score the same (±0.001), else a hint in Russian."""
+    if tie_alpha is None or tie_alpha is Ellipsis:
+        return compare(None, 0, rtol=0, atol=0)
+    if not _is_alpha(tie_alpha):
+        return f"tie_alpha — одно число α, а получено {tie_alpha!r}."
+    if abs(float(tie_alpha) - TIE_ALPHA) <= 1e-3:
+        return None
+    if not 0 < float(tie_alpha) < 1:
+        return (f"при α = 0 выигрывает короткий перевод, при α = 1 — длинный: оценки равны где-то между ними, "
+                f"а не при α = {float(tie_alpha):g}.")
+    short, long = func(SHORT, float(tie_alpha)), func(LONG, float(tie_alpha))
+    leader = "короткого" if short > long else "длинного"
+    return (f"при α = {float(tie_alpha):g} оценки не равны ({short:.4f} и {long:.4f}, выше у {leader}). "
+            "Решите уравнение normalized_score(короткий, α) = normalized_score(длинный, α) относительно α "
+            "(или найдите α делением отрезка пополам).")
+
+
+def check_normalized_score(func: Callable[[Sequence[float], float], float], tie_alpha: object = None) -> bool:
+    """Check the student's ``normalized_score(log_probs, alpha)`` against values worked out by hand
+    (:data:`NORMALIZED_SCORE_CASES`: several lengths, α = 0, 0.5, 0.7, 1, 2), then ``tie_alpha``: the α at which
+    the exercise's short and long translations score the same (the choice flips there); print a Russian verdict."""
+
+    task = "нормировка на длину"
     expected = {(tuple(log_probs), alpha): value for (log_probs, alpha), value in NORMALIZED_SCORE_CASES}
     cases = [(list(log_probs), alpha) for (log_probs, alpha), _ in NORMALIZED_SCORE_CASES]
-    ok = check_function("нормировка на длину", func, lambda log_probs, alpha: expected[tuple(log_probs), alpha], cases)
+    with contextlib.redirect_stdout(io.StringIO()) as printed:  # one verdict for both parts, printed below
+        ok = check_function(task, func, lambda log_probs, alpha: expected[tuple(log_probs), alpha], cases)
     if not ok:
+        print(printed.getvalue(), end="")
         try:
             if np.isclose(func([-0.1, -0.1, -0.1, -0.3], 0.0), -0.15):
                 print("   подсказка: при α = 0 делитель L^0 = 1, то есть оценка — просто сумма")
@@ -95,7 +123,10 @@ def check_normalized_score(func: Callable[[Sequence[float], float], float]) -> b
                 print("   подсказка: L — число слов вместе с <end>, то есть len(log_probs)")
         except Exception:
             pass
-    return ok
+        return False
+    problem = _tie_problem(func, tie_alpha)
+    print_verdict(task, None if problem is None else f"функция верна, а tie_alpha — нет: {problem}")
+    return problem is None
 
 
 def _is_alpha(value: object) -> bool:
@@ -121,18 +152,36 @@ def _hypotheses_problem(alpha: float, hyps: object, count: int) -> str | None:
     return f"для α = {alpha:g} нужен список переводов-строк, а получен {type(hyps).__name__}."
 
 
-def check_length_alpha(hypotheses_by_alpha: object, best_alpha: object, references: Sequence[Sequence[str]]) -> bool:
-    """05 (experiment): beam-search translations of dev sentences for several length-normalisation exponents α.
+def _scores_problem(chrf_by_alpha: object, chrf: dict, alphas: list) -> str | None:
+    """None if the student's ``{α: chrF}`` matches the checker's own (±0.05), else what is wrong; no number leaks."""
+    if not isinstance(chrf_by_alpha, dict) or set(chrf_by_alpha) != set(alphas):
+        return (f"dev_chrf_by_alpha — словарь с теми же ключами α, что у переводов: {sorted(map(float, alphas))}.")
+    for alpha in sorted(alphas):
+        score = chrf_by_alpha[alpha]
+        if not (is_numeric(score) and np.ndim(score) == 0 and np.isfinite(float(score))):
+            return f"chrF при α = {alpha:g} — одно число, а получено {score!r}."
+        if abs(float(score) - chrf[alpha]) > 0.05:
+            scale = " chrF здесь — от 0 до 100, не доля." if float(score) <= 1 else ""
+            return (f"ваш chrF при α = {alpha:g} не сходится с подсчётом проверки.{scale} Считайте его по переводам "
+                    "этого α и всем эталонам каждого предложения: corpus_scores(переводы, эталоны)[1].")
+    return None
 
-    The checker scores every α itself (chrF, lower-cased, against all ``references`` of each sentence), so it
-    takes real translations and never typed-in scores: the grid holds α = 0 (no normalisation) and at least
-    three values, each α one string per dev sentence (not all α alike), and ``best_alpha`` is the α of the
-    highest chrF (any of tied ones). It prints chrF and the mean length in tokens per α, and the references'
-    mean length: the lengths are the explanation. Prints a Russian verdict, returns whether it is right.
+
+def check_length_alpha(
+    hypotheses_by_alpha: object, chrf_by_alpha: object, best_alpha: object, references: Sequence[Sequence[str]],
+) -> bool:
+    """05 (experiment): beam-search translations of dev sentences for several length-normalisation exponents α,
+    their chrF as the student computed it, and the best α.
+
+    The checker scores every α itself (chrF, lower-cased, against all ``references`` of each sentence): the grid
+    holds α = 0 (no normalisation) and at least three values, each α one string per dev sentence (not all α
+    alike), the student's ``{α: chrF}`` matches the checker's, and ``best_alpha`` is the α of the highest chrF
+    (any of tied ones). Only after a right answer it prints chrF and the mean length in tokens per α, and the
+    references' mean length: the lengths are the explanation. Returns whether the answer is right.
     """
 
     task = "какое α лучше"
-    if hypotheses_by_alpha is None or hypotheses_by_alpha is Ellipsis:
+    if any(answer is None or answer is Ellipsis for answer in (hypotheses_by_alpha, chrf_by_alpha, best_alpha)):
         print_verdict(task, compare(None, 0, rtol=0, atol=0))
         return False
     if not isinstance(hypotheses_by_alpha, dict) or not hypotheses_by_alpha:
@@ -160,23 +209,19 @@ def check_length_alpha(hypotheses_by_alpha: object, best_alpha: object, referenc
                              "(аргумент length_alpha)?")
         return False
     chrf = {alpha: corpus_scores(hyps, references)[1] for alpha, hyps in hypotheses_by_alpha.items()}
+    problem = _scores_problem(chrf_by_alpha, chrf, alphas)
+    if problem is None and not (_is_alpha(best_alpha) and any(best_alpha == alpha for alpha in alphas)):
+        problem = f"best_alpha — одно из α вашей сетки {sorted(map(float, alphas))}, а получено {best_alpha!r}."
+    if problem is None and chrf[best_alpha] < max(chrf.values()) - 1e-9:
+        problem = "best_alpha — α с наибольшим chrF в вашем dev_chrf_by_alpha, а у этого α chrF ниже."
+    print_verdict(task, problem)
+    if problem is not None:
+        return False
+    # the checker's own table, shown only now: it cannot be read off before the answer is right
     length = {alpha: float(np.mean([len(tokenize(h)) for h in hyps])) for alpha, hyps in hypotheses_by_alpha.items()}
-    print(f"{'α':>5}{'chrF':>8}   средняя длина перевода, токенов (предложений dev: {len(references)})")
+    print(f"{'α':>5}{'chrF':>8}   {'средняя длина перевода, токенов'} "
+          f"({plural(len(references), 'предложение', 'предложения', 'предложений')} dev)")
     for alpha in sorted(alphas):
         print(f"{alpha:>5g}{chrf[alpha]:>8.1f}   {length[alpha]:.2f}")
     print(f"средняя длина эталона, токенов: {np.mean([len(tokenize(r)) for refs in references for r in refs]):.2f}")
-    if best_alpha is None or best_alpha is Ellipsis:
-        print_verdict(task, "впишите в best_alpha то α из сетки, при котором chrF выше.")
-        return False
-    if not _is_alpha(best_alpha) or not any(best_alpha == alpha for alpha in alphas):
-        print_verdict(task, f"best_alpha — одно из α вашей сетки {sorted(map(float, alphas))}, а получено "
-                             f"{best_alpha!r}.")
-        return False
-    top = max(chrf.values())
-    if chrf[best_alpha] < top - 1e-9:
-        winner = max(alphas, key=chrf.__getitem__)
-        print_verdict(task, f"у α = {best_alpha:g} chrF {chrf[best_alpha]:.1f}, а у α = {winner:g} — {top:.1f}: "
-                             "best_alpha — α с наибольшим chrF (таблица выше посчитана проверкой).")
-        return False
-    print_verdict(task, None)
     return True
