@@ -1,13 +1,15 @@
 """Notebook 03's exercise checkers: the reference solutions pass, plausible wrong answers are rejected in Russian."""
 
+import keras
 import numpy as np
 import pytest
 
+from rnn_course.data import imdb_lengths
 from rnn_course.exercises.lesson03 import (
-    check_gru_model_params,
+    check_maxlen_share,
     check_pad_pre,
     check_reversed_reviews,
-    gru_model_params,
+    smallest_maxlen,
 )
 
 
@@ -59,37 +61,60 @@ def not_written(sequences, maxlen):
     ...
 
 
+def wraps_keras(sequences, maxlen):  # the task forbids it: the function is Keras's own
+    return keras.utils.pad_sequences(sequences, maxlen=maxlen)
+
+
+def wraps_keras_alias(sequences, maxlen):  # the same, through a name imported under another name
+    return pad_alias(sequences, maxlen=maxlen)
+
+
+pad_alias = keras.utils.pad_sequences
+
+
 def test_pad_pre_reference_passes(capsys):
     assert check_pad_pre(pad_pre)
     assert "✅ «паддинг»: верно!" in capsys.readouterr().out
+    assert keras.utils.pad_sequences is pad_alias  # the checker puts Keras's function back
 
 
-@pytest.mark.parametrize("wrong", [pad_post, truncate_post, empty_breaks, off_by_one, not_written])
+@pytest.mark.parametrize("wrong", [pad_post, truncate_post, empty_breaks, off_by_one, not_written, wraps_keras,
+                                   wraps_keras_alias])
 def test_pad_pre_rejects_wrong_answers(wrong, capsys):
     assert not check_pad_pre(wrong)
     out = capsys.readouterr().out
     assert out.startswith("❌ «паддинг»:") and "Traceback" not in out
+    if wrong in (wraps_keras, wraps_keras_alias):
+        assert "pad_sequences" in out
+    assert keras.utils.pad_sequences is pad_alias
 
 
-def test_gru_params_reference_passes(capsys):
-    answer = 5000 * 32 + 3 * 16 * (32 + 16 + 2) + 16 + 1
-    assert gru_model_params() == answer  # Keras's count_params() agrees with the formula
-    assert check_gru_model_params(answer)
-    assert "✅ «параметры модели»: верно!" in capsys.readouterr().out
+def test_maxlen_share_reference_passes(capsys):
+    lengths, _ = imdb_lengths()
+    answer = int(np.percentile(lengths, 90, method="inverted_cdf"))  # the notebook's solution
+    assert answer == smallest_maxlen(lengths, 0.9)
+    assert np.mean(lengths <= answer) >= 0.9 > np.mean(lengths <= answer - 1)
+    assert check_maxlen_share(answer)
+    assert "✅" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("wrong, hint", [
-    (5000 * 32 + 3 * 16 * (32 + 16 + 1) + 16 + 1, "reset_after"),  # GRU with one bias per gate
-    (5000 * 32 + 4 * 16 * (32 + 16 + 1) + 16 + 1, "LSTM"),  # the LSTM formula
-    (3 * 16 * (32 + 16 + 2) + 16 + 1, "эмбеддинг"),  # the embedding table forgotten
-    (5000 * 32 + 3 * 16 * (32 + 16 + 2) + 16, ""),  # the Dense bias forgotten
-    (162417.5, "целое"),
+    ("median", "медиана"),
+    ("mean", "средняя"),
+    (400, "400"),  # the stored arrays' cap taken for the true lengths
+    ("one more", "не наименьший"),
+    ("one less", "меньше 90"),
+    (459.5, "целое"),
     (..., "не написан"),
 ])
-def test_gru_params_rejects_wrong_answers(wrong, hint, capsys):
-    assert not check_gru_model_params(wrong)
+def test_maxlen_share_rejects_wrong_answers(wrong, hint, capsys):
+    lengths, _ = imdb_lengths()
+    right = smallest_maxlen(lengths, 0.9)
+    wrong = {"median": int(np.median(lengths)), "mean": round(float(np.mean(lengths))), "one more": right + 1,
+             "one less": right - 1}.get(wrong, wrong) if isinstance(wrong, str) else wrong
+    assert not check_maxlen_share(wrong)
     out = capsys.readouterr().out
-    assert out.startswith("❌ «параметры модели»:") and hint in out
+    assert out.startswith("❌ «maxlen для 90 % отзывов»:") and hint in out
 
 
 # --- the experiment: reviews in reverse order -------------------------------------------------------------

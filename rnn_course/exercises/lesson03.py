@@ -1,4 +1,4 @@
-"""Checkers of notebook 03's exercises: padding at the front, a model's parameters, reviews read backwards."""
+"""Checkers of notebook 03's exercises: padding at the front, maxlen for a share of reviews, reviews backwards."""
 
 from __future__ import annotations
 
@@ -38,40 +38,90 @@ def pad_pre_cases(seed: int = 3, random_cases: int = 6) -> list[tuple]:
     return cases
 
 
+def _calls_keras_padding(func: Callable[..., Any]) -> bool:
+    """Whether ``func`` leans on Keras's ``pad_sequences``: it names it, or a run with it made to fail fails."""
+    import keras
+
+    code = getattr(func, "__code__", None)
+    if code is not None and "pad_sequences" in code.co_names:
+        return True
+    original = keras.utils.pad_sequences
+    # every place the student's code can reach it from: Keras's modules and the notebook's own names (aliases)
+    namespaces = [vars(keras.utils), vars(keras.preprocessing.sequence), vars(keras.src.utils.sequence_utils),
+                  getattr(func, "__globals__", {})]
+    patched = [(ns, name) for ns in namespaces for name, value in list(ns.items()) if value is original]
+
+    def forbidden(*args, **kwargs):
+        raise _PaddingForbidden
+
+    try:
+        for ns, name in patched:
+            ns[name] = forbidden
+        func([[1, 2, 3], [4]], 2)
+    except _PaddingForbidden:
+        return True
+    except Exception:  # the student's own bug: the ordinary check reports it
+        return False
+    finally:
+        for ns, name in patched:
+            ns[name] = original
+    return False
+
+
+class _PaddingForbidden(Exception):
+    """Raised by the stand-in for ``pad_sequences`` while a student's ``pad_pre`` runs."""
+
+
 def check_pad_pre(func: Callable[..., Any]) -> bool:
-    """Notebook 03: ``func(sequences, maxlen)`` must equal ``keras.utils.pad_sequences`` with its defaults."""
+    """Notebook 03: ``func(sequences, maxlen)`` must equal ``keras.utils.pad_sequences`` with its defaults,
+    written by hand: a function that calls ``pad_sequences`` itself is rejected."""
+    if callable(func) and _calls_keras_padding(func):
+        print_verdict("паддинг", "функция вызывает pad_sequences из Keras, а её нужно написать самим: "
+                                 "массив нулей и цикл по отзывам.")
+        return False
     return check_function("паддинг", func, _keras_pad_default, pad_pre_cases())
 
 
-def gru_model_params() -> int:
-    """Parameters of Embedding(5000, 32) → GRU(16) → Dense(1) as Keras counts them (the model is built here)."""
-    import keras
-
-    model = keras.Sequential(
-        [keras.Input((None,)), keras.layers.Embedding(5000, 32), keras.layers.GRU(16), keras.layers.Dense(1)]
-    )
-    return int(model.count_params())
+def smallest_maxlen(lengths: np.ndarray, share: float) -> int:
+    """The smallest maxlen at which at least ``share`` of the reviews with these lengths fit whole."""
+    ordered = np.sort(np.asarray(lengths))
+    return int(ordered[int(np.ceil(share * len(ordered))) - 1])
 
 
-_GRU_PARAM_HINTS = {
-    5000 * 32 + 3 * 16 * (32 + 16 + 1) + 16 + 1: "так считается GRU с reset_after=False (одно смещение на вентиль); "
-    "в Keras по умолчанию reset_after=True, и смещений у GRU два набора.",
-    5000 * 32 + 4 * 16 * (32 + 16 + 1) + 16 + 1: "это формула LSTM (4 блока), а у GRU блоков три.",
-    3 * 16 * (32 + 16 + 2) + 16 + 1: "не забыли ли вы таблицу эмбеддингов: 5000 × 32 параметров?",
-}
+def check_maxlen_share(answer: Any, share: float = 0.9) -> bool:
+    """Notebook 03: the smallest ``maxlen`` at which ``share`` of the training reviews are not truncated.
 
+    Measured here on the true lengths of all training reviews (``imdb_lengths``), not on the notebook's arrays.
+    """
+    from ..data import imdb_lengths
 
-def check_gru_model_params(answer: Any) -> bool:
-    """Notebook 03: the number of parameters of Embedding(5000, 32) → GRU(16) → Dense(1)."""
-    expected = gru_model_params()
-    hint = _GRU_PARAM_HINTS.get(answer) if isinstance(answer, (int, np.integer)) else None
-    if hint and answer != expected:
-        print_verdict("параметры модели", f"получено {answer}, а ожидалось другое число: {hint}")
+    task = "maxlen для 90 % отзывов"
+    lengths, _ = imdb_lengths()
+    expected = smallest_maxlen(lengths, share)
+    if answer is None or answer is Ellipsis:
+        return check_value(task, answer, expected)
+    if not (is_numeric(answer) and np.ndim(answer) == 0 and float(answer).is_integer()):
+        print_verdict(task, f"maxlen — целое число, а получено {answer!r}.")
         return False
-    if isinstance(answer, (float, np.floating)) and not float(answer).is_integer():
-        print_verdict("параметры модели", f"число параметров — целое, а получено {answer}.")
-        return False
-    return check_value("параметры модели", answer, expected, rtol=0, atol=0.5)
+    answer = int(answer)
+    fits = float(np.mean(lengths <= answer))
+    hints = {
+        int(np.median(lengths)): "это медиана: при ней целиком помещается только половина отзывов.",
+        int(round(float(np.mean(lengths)))): "это средняя длина: длинный хвост распределения тянет её вверх, "
+        "а целиком при ней помещается меньше 90 % отзывов.",
+        400: "400 — это предел копии курса (от длинных отзывов в ней хранятся последние 400 индексов); настоящие "
+        "длины — в lengths из imdb_lengths().",
+    }
+    if answer == expected:
+        problem = None
+    elif answer in hints:
+        problem = hints[answer]
+    elif fits < share:
+        problem = f"при maxlen = {answer} целиком помещаются {fits:.1%} отзывов, меньше {share:.0%}."
+    else:
+        problem = f"при maxlen = {answer} помещаются {fits:.1%} отзывов, но это не наименьший такой maxlen."
+    print_verdict(task, problem)
+    return problem is None
 
 
 def _reverse_words(padded: np.ndarray) -> np.ndarray:
