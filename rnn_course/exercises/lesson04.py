@@ -156,8 +156,8 @@ def _callback_problem(samples: dict, sample_at: Callable[[float], Any], temperat
     low, high = (sample_word_shares(written[t])[1] for t in PROBE_TEMPERATURES)
     if low < high + 0.3:
         return (f"sample_at не следует за температурой: проверка вызвала её при T = {PROBE_TEMPERATURES[0]} и "
-                f"T = {PROBE_TEMPERATURES[1]}, и доли настоящих слов почти равны. Передайте T в generate "
-                "(temperature=T), а затравку и seed не меняйте.")
+                f"T = {PROBE_TEMPERATURES[1]}, а настоящих слов при почти жадном выборе не намного больше, чем при "
+                "почти случайном. Передайте T в generate (temperature=T), а затравку и seed не меняйте.")
     return None
 
 
