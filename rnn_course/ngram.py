@@ -113,6 +113,11 @@ def _interpolate(c, row, d, lower):
 
 def bits_per_char(stats: np.ndarray, discounts, vocab_size: int) -> float:
     """Mean -log2 p over the positions described by `stats` (from `KneserNey.statistics`)."""
+    return float(bits_per_position(stats, discounts, vocab_size).mean())
+
+
+def bits_per_position(stats: np.ndarray, discounts, vocab_size: int) -> np.ndarray:
+    """-log2 p of each position described by `stats`: the per-character costs behind `bits_per_char`."""
     order = stats.shape[0]
     discounts = _as_discounts(discounts, order)
     p = np.full(stats.shape[2], 1 / vocab_size)
@@ -121,7 +126,7 @@ def bits_per_char(stats: np.ndarray, discounts, vocab_size: int) -> float:
         seen = n > 0
         safe = np.where(seen, stats[k, 1:], 1.0)
         p = np.where(seen, _interpolate(c, safe, discounts[k], p), p)
-    return float(-np.log2(p).mean())
+    return -np.log2(p)
 
 
 @dataclass

@@ -25,3 +25,14 @@ def measured_full_time(notebook: str, backend: str) -> str | None:
     minutes = run["seconds"] / 60
     cost = f"≈ {minutes / 60:.1f} ч".replace(".", ",") if minutes >= 90 else f"≈ {max(1, round(minutes))} мин"
     return cost if run["backend"] == backend else f"{cost} на {BACKEND_NAMES.get(run['backend'], run['backend'])}"
+
+
+def published_metric(notebook: str, profile: str, metric: str, backend: str) -> float | None:
+    """A metric recorded in results/<profile>: this backend's run if it has it, else another backend's, else None."""
+    runs = sorted((RESULTS_DIR / profile).glob(f"{notebook}.*.json"),
+                  key=lambda path: (path.stem.split(".")[-1] != backend, path.name))
+    for path in runs:
+        value = json.loads(path.read_text(encoding="utf-8"))["metrics"].get(metric)
+        if value is not None:
+            return float(value)
+    return None

@@ -73,6 +73,17 @@ def test_vectorised_matches_probs_with_three_discounts():
     assert ngram.bits_per_char(model.statistics(held_out, 4), discounts, len(ALPHABET)) == pytest.approx(slow)
 
 
+def test_bits_per_position_are_the_costs_of_each_character():
+    model = ngram.KneserNey(TEXT, 3, ALPHABET)
+    held_out = "the rat sat"
+    costs = ngram.bits_per_position(model.statistics(held_out, 3), 0.7, len(ALPHABET))
+    assert costs.shape == (len(held_out) - 1,)
+    for i in [1, 5, len(held_out) - 1]:
+        p = model.probs(held_out[max(0, i - 2):i], 3, 0.7)[ALPHABET.index(held_out[i])]
+        assert costs[i - 1] == pytest.approx(-math.log2(p), abs=1e-12)
+    assert costs.mean() == pytest.approx(ngram.bits_per_char(model.statistics(held_out, 3), 0.7, len(ALPHABET)))
+
+
 def test_chen_goodman_estimates_formula():
     text = "".join(np.random.default_rng(0).choice(list("abcdefgh"), 1500))
     model = ngram.KneserNey(text, 3)
