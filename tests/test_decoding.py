@@ -104,3 +104,34 @@ def test_states_follow_their_hypotheses():
 def test_rejects_a_zero_width_beam():
     with pytest.raises(ValueError, match="ширина луча"):
         beam_search(markov_step(np.eye(3)), [np.array([START])], START, END, beam_width=0)
+
+
+def test_the_beam_shrinks_as_hypotheses_finish_and_stops_at_k_finished():
+    # start → end (0.5), → 2 (0.3), → 3 (0.2); 2 → end. Width 2: step 1 finishes [] and keeps [2] alone,
+    # step 2 finishes [2]: two finished, the search stops although [3] was never extended
+    t = np.zeros((4, 4))
+    t[START, END], t[START, 2], t[START, 3] = 0.5, 0.3, 0.2
+    t[2, END] = t[3, END] = t[END, END] = 1.0
+    live = []
+    step = markov_step(t)
+
+    def counting_step(tokens, states):
+        live.append(len(tokens))
+        return step(tokens, states)
+
+    results = beam_search(counting_step, [np.array([START])], START, END, beam_width=2, max_len=10)
+    assert live == [1, 1]  # one live hypothesis at each call: the finished one left the beam
+    assert sorted(tokens for tokens, _ in results) == [[], [2]]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_length_normalisation_only_reranks_the_finished(seed):
+    # pruning uses raw sums of log p, so α changes neither which hypotheses finish nor their raw sums
+    t = random_chain(seed)
+    runs = {alpha: beam_search(markov_step(t), [np.array([START])], START, END, beam_width=3, max_len=6,
+                               length_alpha=alpha) for alpha in (0.0, 1.0)}
+    assert sorted(tokens for tokens, _ in runs[0.0]) == sorted(tokens for tokens, _ in runs[1.0])
+    raw = {tuple(tokens): score for tokens, score in runs[0.0]}
+    for tokens, score in runs[1.0]:
+        length = len(tokens) + (len(tokens) < 6)  # <end> counts, unless max_len cut the hypothesis
+        assert score == pytest.approx(raw[tuple(tokens)] / length)
