@@ -1,5 +1,7 @@
 """Notebook 01's exercise checkers accept the reference solution and reject plausible wrong answers."""
 
+import types
+
 import keras
 import numpy as np
 import pytest
@@ -104,12 +106,14 @@ class MarkReader(keras.Sequential):
     """A stand-in for a trained memory_model("SimpleRNN(32)"): reads the marked symbol exactly up to ``max_length``
     steps, then always answers 0 (chance level)."""
 
-    def __init__(self, max_length=1000, layer=None, trained=True):
+    def __init__(self, max_length=1000, layer=None, trained=True, epochs=20, ran=20, last_accuracy=0.5):
         super().__init__([keras.Input((None, 5)), layer or keras.layers.SimpleRNN(32), keras.layers.Dense(4)])
         self.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         self.optimizer.build(self.trainable_variables)
         self.optimizer.iterations.assign(10 if trained else 0)
         self.max_length = max_length
+        self.history = types.SimpleNamespace(params={"epochs": epochs}, epoch=list(range(ran)),
+                                             history={"accuracy": [last_accuracy] * ran})
 
     def predict(self, inputs, verbose=0):
         marked = inputs[:, :, -1].argmax(axis=1)
@@ -174,3 +178,15 @@ def test_failing_length_requires_the_shortest_model_to_have_learned(capsys):
         assert not check_failing_length(half_trained, answer)
         assert "ещё не обучилась" in capsys.readouterr().out
     assert check_failing_length({8: Constant(0.95), 16: Constant(0.2), 32: Constant(0.2)}, 16)
+
+
+def test_failing_length_rejects_models_fitted_briefly_or_shared(capsys):
+    """A well-trained T = 8 model with T = 16, 32 models fitted for an epoch (chance level), or one model for all."""
+    brief = {8: MarkReader(), 16: MarkReader(4, epochs=1, ran=1), 32: MarkReader(4, epochs=1, ran=1)}
+    assert not check_failing_length(brief, 16) and "обучайте MEMORY_EPOCHS" in capsys.readouterr().out
+    stopped = {8: MarkReader(), 16: MarkReader(4, ran=3), 32: MarkReader(4, ran=3)}  # stopped early, not solved
+    assert not check_failing_length(stopped, 16) and "не решена" in capsys.readouterr().out
+    solved_early = {8: MarkReader(ran=4, last_accuracy=1.0), 16: MarkReader(12), 32: MarkReader(12)}
+    assert check_failing_length(solved_early, 16)
+    one = MarkReader(12)
+    assert not check_failing_length({8: one, 16: one, 32: one}, None) and "своя модель" in capsys.readouterr().out

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..russian import plural
 from .common import (
     check_function,
     check_value,
@@ -104,6 +105,7 @@ def check_rnn_step(rnn_step: Callable[..., Any]) -> bool:
 
 
 LEARNED = 0.9  # accuracy on lags ≤ 5 that the shortest length's model must reach: SimpleRNN(32) solves T = 8
+MIN_EPOCHS = 10  # a fit shorter than this leaves the model at chance level; 01 trains MEMORY_EPOCHS = 20 or 40
 
 
 def short_lag_accuracy(model: Any, length: int, symbols: int = 4, n: int = 1000, seed: int = 0) -> float:
@@ -136,8 +138,11 @@ def check_failing_length(short_lag_models: Any, failing_length: Any, lengths: Se
     if not isinstance(short_lag_models, dict) or set(short_lag_models) != set(lengths):
         print_verdict(task, f"нужен словарь {{длина T: обученная модель}} ровно для длин {tuple(lengths)}.")
         return False
+    if len({id(model) for model in short_lag_models.values()}) != len(lengths):
+        print_verdict(task, "для каждой длины нужна своя модель, обученная на данных этой длины.")
+        return False
     for length, model in short_lag_models.items():
-        problem = _simple_rnn_problem(model)
+        problem = _simple_rnn_problem(model) or _training_problem(model)
         if problem:
             print_verdict(task, f"T = {length}: {problem}")
             return False
@@ -180,4 +185,21 @@ def _simple_rnn_problem(model: Any) -> str | None:
         return 'нужна модель memory_model("SimpleRNN(32)") — с одним слоем SimpleRNN на 32 нейрона.'
     if getattr(model, "optimizer", None) is None or int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 0:
         return "модель не обучена: вызовите fit на данных этой длины."
+    return None
+
+
+def _training_problem(model: Any) -> str | None:
+    """None if the last ``fit`` ran all its epochs (at least ``MIN_EPOCHS``) or stopped with the task solved.
+
+    Models fitted for a batch or an epoch sit at chance level, and chance level would make any length "fail".
+    """
+    history = getattr(model, "history", None)
+    epochs = (getattr(history, "params", None) or {}).get("epochs", 0)
+    ran = len(getattr(history, "epoch", None) or [])
+    accuracy = (getattr(history, "history", None) or {}).get("accuracy") or [0.0]
+    if epochs < MIN_EPOCHS:
+        return (f"модель обучали {plural(epochs, 'эпоху', 'эпохи', 'эпох')}: обучайте MEMORY_EPOCHS эпох "
+                "(stop_when_solved остановит раньше, если задача решена).")
+    if ran < epochs and accuracy[-1] < 0.99:
+        return "обучение остановлено до конца, а задача не решена: дайте модели все MEMORY_EPOCHS эпох."
     return None
