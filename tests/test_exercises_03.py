@@ -1,5 +1,7 @@
 """Notebook 03's exercise checkers: the reference solutions pass, plausible wrong answers are rejected in Russian."""
 
+import functools
+
 import keras
 import numpy as np
 import pytest
@@ -79,14 +81,14 @@ def test_pad_pre_reference_passes(capsys):
 
 
 @pytest.mark.parametrize("wrong", [pad_post, truncate_post, empty_breaks, off_by_one, not_written, wraps_keras,
-                                   wraps_keras_alias])
+                                   wraps_keras_alias, pad_alias, functools.partial(pad_alias)])
 def test_pad_pre_rejects_wrong_answers(wrong, capsys):
     assert not check_pad_pre(wrong)
     out = capsys.readouterr().out
     assert out.startswith("❌ «паддинг»:") and "Traceback" not in out
-    if wrong in (wraps_keras, wraps_keras_alias):
+    if wrong in (wraps_keras, wraps_keras_alias, pad_alias) or isinstance(wrong, functools.partial):
         assert "pad_sequences" in out
-    assert keras.utils.pad_sequences is pad_alias
+    assert keras.utils.pad_sequences is pad_alias and pad_alias([[1, 2]], maxlen=3).tolist() == [[0, 1, 2]]
 
 
 def test_maxlen_share_reference_passes(capsys):
