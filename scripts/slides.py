@@ -95,6 +95,9 @@ def as_shown(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             CoalesceStreamsPreprocessor().preprocess_cell(cell, {}, 0)
             cell.outputs = [out for out in cell.outputs if out.get("name") != "stderr"]
+            for out in cell.outputs:  # an epoch line that covered a longer progress line ends in spaces
+                if out.get("output_type") == "stream":
+                    out.text = "\n".join(line.rstrip() for line in out.text.split("\n"))
     return nb
 
 
