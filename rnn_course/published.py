@@ -16,9 +16,7 @@ BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "torch"}
 
 def measured_full_time(notebook: str, backend: str) -> str | None:
     """How long `full` ran on the 2-core CPU (results/full): this backend's run if recorded, else another's, named."""
-    # this backend's file first, then the others in name order (jax, tensorflow, torch)
-    runs = sorted((RESULTS_DIR / "full").glob(f"{notebook}.*.json"),
-                  key=lambda path: (path.stem.split(".")[-1] != backend, path.name))
+    runs = _records(notebook, "full", backend)
     if not runs:
         return None
     run = json.loads(runs[0].read_text(encoding="utf-8"))
@@ -29,10 +27,14 @@ def measured_full_time(notebook: str, backend: str) -> str | None:
 
 def published_metric(notebook: str, profile: str, metric: str, backend: str) -> float | None:
     """A metric recorded in results/<profile>: this backend's run if it has it, else another backend's, else None."""
-    runs = sorted((RESULTS_DIR / profile).glob(f"{notebook}.*.json"),
-                  key=lambda path: (path.stem.split(".")[-1] != backend, path.name))
-    for path in runs:
+    for path in _records(notebook, profile, backend):
         value = json.loads(path.read_text(encoding="utf-8"))["metrics"].get(metric)
         if value is not None:
             return float(value)
     return None
+
+
+def _records(notebook: str, profile: str, backend: str) -> list[Path]:
+    """The notebook's records in results/<profile>: this backend's first, then the others in name order."""
+    return sorted((RESULTS_DIR / profile).glob(f"{notebook}.*.json"),
+                  key=lambda path: (path.stem.split(".")[-1] != backend, path.name))
