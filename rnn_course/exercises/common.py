@@ -187,3 +187,14 @@ def call_on_copy(func: Callable[..., Any], number: int, data: np.ndarray, *args:
     if not np.array_equal(data, original):
         return None, f"функция изменила {kept}."
     return np.asarray(answer), None
+
+
+def keyed_answer_written(task: str, answer: Any, keys: Sequence[Any], wanted: str) -> bool:
+    """False, with a verdict, while ``answer`` is not written or is not a dict with exactly ``keys`` (``wanted``)."""
+    if answer is None or answer is Ellipsis:
+        print_verdict(task, compare(None, 0, rtol=0, atol=0))
+        return False
+    if not isinstance(answer, dict) or set(answer) != set(keys):
+        print_verdict(task, wanted)
+        return False
+    return True

@@ -11,7 +11,7 @@ from ..russian import plural
 from .common import (
     check_function,
     check_value,
-    compare,
+    keyed_answer_written,
     print_verdict,
 )
 
@@ -132,11 +132,8 @@ def check_failing_length(short_lag_models: Any, failing_length: Any, lengths: Se
     that accuracy is below 0.5 (or ``None``).
     """
     task = "где SimpleRNN сдаётся"
-    if short_lag_models is None or short_lag_models is Ellipsis:
-        print_verdict(task, compare(None, 0, rtol=0, atol=0))
-        return False
-    if not isinstance(short_lag_models, dict) or set(short_lag_models) != set(lengths):
-        print_verdict(task, f"нужен словарь {{длина T: обученная модель}} ровно для длин {tuple(lengths)}.")
+    wanted = f"нужен словарь {{длина T: обученная модель}} ровно для длин {tuple(lengths)}."
+    if not keyed_answer_written(task, short_lag_models, lengths, wanted):
         return False
     if len({id(model) for model in short_lag_models.values()}) != len(lengths):
         print_verdict(task, "для каждой длины нужна своя модель, обученная на данных этой длины.")

@@ -12,6 +12,7 @@ from .common import (
     check_cases,
     compare,
     is_numeric,
+    keyed_answer_written,
     print_verdict,
 )
 
@@ -272,11 +273,8 @@ def check_adder_sizes(params_by_size: Any, smallest: Any, sizes: Sequence[int] =
     under-trained, and an answer built on it is rejected.
     """
     task = "сколько нейронов нужно сумматору"
-    if params_by_size is None or params_by_size is Ellipsis:
-        print_verdict(task, compare(None, 0, rtol=0, atol=0))
-        return False
-    if not isinstance(params_by_size, dict) or set(params_by_size) != set(sizes):
-        print_verdict(task, f"нужен словарь {{H: веса обученной сети}} ровно для H = {tuple(sizes)}.")
+    wanted = f"нужен словарь {{H: веса обученной сети}} ровно для H = {tuple(sizes)}."
+    if not keyed_answer_written(task, params_by_size, sizes, wanted):
         return False
     for size in sizes:
         problem = _adder_shape_problem(size, params_by_size[size])
