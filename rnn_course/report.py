@@ -34,8 +34,10 @@ INTRO = """\
 
 
 def publish(runs_dir: Path, results_dir: Path) -> list[Path]:
-    """Copy every run result into the committed results folder; return the copied files."""
-    sources = sorted(runs_dir.glob("*/*.json"))
+    """Copy every run result (runs/<profile>/*.json) into the committed results folder; return the copied files.
+
+    Only the profile folders: runs/ also holds other tools' JSON (the site test's report, robustness runs)."""
+    sources = sorted(source for profile in PROFILES for source in (runs_dir / profile).glob("*.json"))
     for source in sources:
         json.loads(source.read_text(encoding="utf-8"))  # a broken file must not reach the results page
     copied = []

@@ -55,6 +55,18 @@ def test_publish_copies_runs_and_writes_the_results_page(tmp_path):
     assert results_page(load_results(results)) == page
 
 
+def test_publish_takes_only_the_profile_folders(tmp_path):
+    """runs/ also holds other tools' JSON (the site test writes runs/site/report.json): not a run result."""
+    runs, results = tmp_path / "runs", tmp_path / "results"
+    setup("02_rnn_from_scratch")
+    record({"accuracy_16bit": 1.0}, runs_dir=runs)
+    (runs / "site").mkdir()
+    (runs / "site" / "report.json").write_text('{"01_intro.html": {"problems": []}}', encoding="utf-8")
+    main(["--publish", "--results", str(results), "--runs", str(runs)])
+    assert not (results / "site").exists()
+    assert [p.parent.name for p in results.glob("*/*.json")] == ["quick"]
+
+
 def test_results_page_has_a_column_per_run_with_time_machine_and_date(tmp_path):
     def entry(profile, backend, metrics, seconds):
         return {"notebook": "04_alice_gru_generator", "profile": profile, "backend": backend, "metrics": metrics,
