@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rnn_course.russian import plural
+from rnn_course.russian import number, plural
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "rnn_course"
@@ -98,3 +98,10 @@ def test_every_notebook_imports_its_checkers_from_its_own_module():
                                              (111, "111 ядер")])
 def test_plural(count, word):
     assert plural(count, "ядро", "ядра", "ядер") == word
+
+
+@pytest.mark.parametrize(("value", "digits", "text"), [
+    (31114, 0, "31\u00a0114"), (999, 0, "999"), (1234567, 0, "1\u00a0234\u00a0567"), (2.5, 1, "2.5"),
+    (12345.678, 0, "12\u00a0346"), (-1500, 0, "-1\u00a0500")])
+def test_number_splits_digit_groups_with_a_space(value, digits, text):
+    assert number(value, digits) == text
