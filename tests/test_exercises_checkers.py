@@ -13,6 +13,7 @@ import pytest
 
 import rnn_course
 from rnn_course.exercises import lesson02, lesson04, lesson06
+from rnn_course.russian import number
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -203,7 +204,7 @@ def test_adder_sizes_notebook_solution(capsys):
     """The notebook's own experiment: SGD from section 5 with H = 1..4 (a few seconds of NumPy)."""
     notebook = "02_rnn_from_scratch"
     namespace = notebook_namespace(notebook, "def addition_data(", "def train_batch(", "def init_params(",
-                                   "def backward(", pick=lambda quick, full: quick)
+                                   "def backward(", pick=lambda quick, full: quick, number=number)
     cells = json.loads((NOTEBOOKS / f"{notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
     (training,) = ["".join(c["source"]) for c in cells if "".join(c["source"]).startswith("HIDDEN =")]
     exec(training.split("\n\n")[0], namespace)  # HIDDEN, LEARNING_RATE, BATCH_SIZE, STEPS of section 5
